@@ -1,0 +1,27 @@
+import type { Formatters, Subject } from './common.js';
+
+export type BootEvent =
+  | (Subject & { type: 'server.discovered'; server: string; accepted: boolean })
+  | (Subject & { type: 'server.identity'; server: string; reason: string })
+  | (Subject & { type: 'boot.ipxe'; server: string; decision: string; environment?: string; detail?: string })
+  | (Subject & { type: 'boot.asset'; server?: string; environment: string; file: string; peer: string; bytes: number })
+  | (Subject & { type: 'boot.config'; server: string; outcome: 'served' | 'missing' | 'error'; detail?: string })
+  | (Subject & { type: 'boot.installed'; server: string; detail?: string })
+  /** A refused request (bad token, wrong source): the requester's address, never the token. */
+  | (Subject & { type: 'audit.denied'; peer: string; path: string; reason: string })
+  | { type: 'assets.status'; environment: string; asset: 'kernel' | 'initrd'; ready: boolean; detail?: string }
+  | (Subject & { type: 'talos.event'; server: string; phase: string; detail?: string })
+  | (Subject & { type: 'talos.log'; server: string; line: string });
+
+export const bootFormatters: Formatters<BootEvent> = {
+  'server.discovered': (e) => `new server ${e.server}${e.mac ? ` (${e.mac})` : ''}${e.accepted ? ', accepted' : ', waiting for accept'}`,
+  'server.identity': (e) => `server ${e.server} identified by MAC: ${e.reason}`,
+  'boot.ipxe': (e) => `iPXE ${e.server}: ${e.decision}${e.environment ? ` (${e.environment})` : ''}${e.detail ? `: ${e.detail}` : ''}`,
+  'boot.asset': (e) => `asset ${e.environment}/${e.file} to ${e.peer} (${e.bytes} bytes)`,
+  'boot.config': (e) => `config for ${e.server}: ${e.outcome}${e.detail ? `: ${e.detail}` : ''}`,
+  'boot.installed': (e) => `server ${e.server} installed${e.detail ? `: ${e.detail}` : ''}`,
+  'audit.denied': (e) => `DENIED ${e.path} from ${e.peer}: ${e.reason}`,
+  'assets.status': (e) => `environment ${e.environment} ${e.asset} ${e.ready ? 'ready' : 'not ready'}${e.detail ? `: ${e.detail}` : ''}`,
+  'talos.event': (e) => `talos ${e.server}: ${e.phase}${e.detail ? ` ${e.detail}` : ''}`,
+  'talos.log': (e) => `${e.server}| ${e.line}`,
+};
