@@ -29,17 +29,26 @@ interface Batch {
   waiters: Waiter[];
 }
 
+const SEP = Buffer.from(',\n');
+const END = Buffer.from('\n]}\n');
+/** Longest stretch of queued writes applied before yielding to the event loop. */
+const SLICE_MS = 8;
+
 const newBatch = (): Batch => ({ undo: [], events: [], waiters: [] });
 const STORE_FIELDS = ['uid', 'resourceVersion', 'generation', 'creationTimestamp', 'deletionTimestamp'] as const;
 
 /**
- * The JSON file store. Every change is applied in memory at once (reads see it), then all changes of
- * one tick are written in a single durable lowdb write; each caller's promise resolves when its change is
- * on disk, and watchers hear of it then, in commit order. A failed write undoes everything not yet durable.
+ * The JSON file store. Changes are applied in memory in arrival order (in short slices, so a burst never
+ * blocks the event loop), then everything applied since the last write goes to disk in one durable lowdb
+ * write; each caller's promise resolves when its change is on disk, and watchers hear of it then, in
+ * commit order. A failed write undoes everything not yet durable and rejects those callers.
  */
 export class JsonStore implements Store {
   private readonly byKind = new Map<string, Map<string, Resource>>();
-  private readonly json = new Map<string, string>();
+  /** Each object's JSON bytes, kept so a write serialises only what changed. */
+  private readonly json = new Map<string, Buffer>();
+  private readonly queue: (() => void)[] = [];
+  private draining = false;
   private readonly listeners = new Set<{ fn: (e: WatchEvent) => void; kinds: Set<string> | undefined }>();
   private readonly db: Low<StateFile>;
   private rv = 0;
@@ -89,7 +98,31 @@ export class JsonStore implements Store {
     return [...this.byKind.values()].flatMap((m) => [...m.values()]);
   }
 
-  async create<R extends Resource>(input: R): Promise<R> {
+  create<R extends Resource>(input: R): Promise<R> {
+    return this.enqueue(() => this.applyCreate(input)) as Promise<R>;
+  }
+
+  update<R extends Resource>(input: R): Promise<R> {
+    return this.enqueue(() => this.applyUpdate(input)) as Promise<R>;
+  }
+
+  async mutate<R extends Resource>(kind: string, name: string, namespace: string | undefined, fn: (obj: R) => R | undefined | void): Promise<R> {
+    return this.enqueue(() => {
+      const cur = this.get<R>(kind, name, namespace);
+      if (!cur) throw new MetalboxError('STORE_NOT_FOUND', `${kind} ${name} does not exist`);
+      const copy = structuredClone(cur) as R;
+      const next = (fn(copy) ?? copy) as R;
+      next.metadata.resourceVersion = cur.metadata.resourceVersion;
+      if (sameJson(next, cur)) return cur;
+      return this.applyUpdate(next);
+    }) as Promise<R>;
+  }
+
+  delete(kind: string, name: string, namespace?: string): Promise<void> {
+    return this.enqueue(() => this.applyDelete(kind, name, namespace)).then(() => undefined);
+  }
+
+  private applyCreate(input: Resource): Resource | Promise<Resource> {
     const obj = this.prepare(input);
     const key = keyOf(obj);
     if (this.byKind.get(obj.kind)?.has(key)) {
@@ -99,10 +132,10 @@ export class JsonStore implements Store {
     obj.metadata.uid = randomUUID();
     obj.metadata.creationTimestamp = this.now().toISOString();
     obj.metadata.generation = 1;
-    return this.commit(key, obj, 'ADDED') as Promise<R>;
+    return this.commit(key, obj, 'ADDED');
   }
 
-  async update<R extends Resource>(input: R): Promise<R> {
+  private applyUpdate(input: Resource): Resource | Promise<Resource> {
     const obj = this.prepare(input);
     const key = keyOf(obj);
     const cur = this.byKind.get(obj.kind)?.get(key);
@@ -120,37 +153,50 @@ export class JsonStore implements Store {
     obj.metadata.generation = (cur.metadata.generation ?? 1) + (sameJson(cur.spec, obj.spec) ? 0 : 1);
     if (cur.metadata.deletionTimestamp) obj.metadata.deletionTimestamp = cur.metadata.deletionTimestamp;
     else delete obj.metadata.deletionTimestamp;
-    if (obj.metadata.deletionTimestamp && !(obj.metadata.finalizers?.length)) return this.remove(key, obj) as Promise<R>;
-    return this.commit(key, obj, 'MODIFIED') as Promise<R>;
+    if (obj.metadata.deletionTimestamp && !(obj.metadata.finalizers?.length)) return this.commit(key, obj, 'DELETED');
+    return this.commit(key, obj, 'MODIFIED');
   }
 
-  async mutate<R extends Resource>(kind: string, name: string, namespace: string | undefined, fn: (obj: R) => R | undefined | void): Promise<R> {
-    for (let attempt = 0; ; attempt++) {
-      const cur = this.get<R>(kind, name, namespace);
-      if (!cur) throw new MetalboxError('STORE_NOT_FOUND', `${kind} ${name} does not exist`);
-      const copy = structuredClone(cur) as R;
-      const next = (fn(copy) ?? copy) as R;
-      if (sameJson(next, cur)) return cur;
-      try {
-        return await this.update(next);
-      } catch (e) {
-        if (!(e instanceof MetalboxError && e.code === 'STORE_CONFLICT') || attempt >= 5) throw e;
-      }
-    }
-  }
-
-  async delete(kind: string, name: string, namespace?: string): Promise<void> {
+  private applyDelete(kind: string, name: string, namespace?: string): Promise<Resource> | undefined {
     const key = resourceKey(kind, name, this.ns(kind, namespace));
     const cur = this.byKind.get(kind)?.get(key);
     if (!cur) throw new MetalboxError('STORE_NOT_FOUND', `${kind} ${name} does not exist`);
     if (cur.metadata.finalizers?.length) {
-      if (cur.metadata.deletionTimestamp) return;
+      if (cur.metadata.deletionTimestamp) return undefined;
       const marked = structuredClone(cur);
       marked.metadata.deletionTimestamp = this.now().toISOString();
-      await this.commit(key, marked, 'MODIFIED');
-      return;
+      return this.commit(key, marked, 'MODIFIED');
     }
-    await this.remove(key, structuredClone(cur));
+    return this.commit(key, structuredClone(cur), 'DELETED');
+  }
+
+  /**
+   * Writes are applied in arrival order from a queue, in slices of a few milliseconds, so that a caller
+   * issuing a thousand changes at once never blocks the event loop for long.
+   */
+  private enqueue(apply: () => Resource | Promise<Resource> | undefined): Promise<Resource | undefined> {
+    return new Promise((resolve, reject) => {
+      this.queue.push(() => {
+        try {
+          const r = apply();
+          if (r instanceof Promise) r.then(resolve, reject);
+          else resolve(r);
+        } catch (e) {
+          reject(e);
+        }
+      });
+      if (this.queue.length === 1 && !this.draining) setImmediate(() => this.drain());
+    });
+  }
+
+  private drain(): void {
+    this.draining = true;
+    const until = performance.now() + SLICE_MS;
+    let i = 0;
+    while (i < this.queue.length && (i === 0 || performance.now() < until)) this.queue[i++]!();
+    this.queue.splice(0, i);
+    this.draining = false;
+    if (this.queue.length) setImmediate(() => this.drain());
   }
 
   watch(fn: (e: WatchEvent) => void, opts: WatchOptions = {}): () => void {
@@ -159,8 +205,9 @@ export class JsonStore implements Store {
     return () => this.listeners.delete(entry);
   }
 
-  /** Resolves when everything applied so far is durable. */
+  /** Resolves when everything queued so far is durable. */
   async flushed(): Promise<void> {
+    while (this.queue.length || this.draining) await new Promise((r) => setImmediate(r));
     if (this.batch.undo.length === 0 && !this.flushing) return;
     await new Promise<void>((resolve, reject) => this.batch.waiters.push({ resolve, reject }));
   }
@@ -184,10 +231,6 @@ export class JsonStore implements Store {
     if (this.opts.isNamespaced(obj.kind)) obj.metadata.namespace ||= 'default';
     else delete obj.metadata.namespace;
     return obj;
-  }
-
-  private remove(key: string, obj: Resource): Promise<Resource> {
-    return this.commit(key, obj, 'DELETED');
   }
 
   private commit(key: string, obj: Resource, type: WatchEvent['type']): Promise<Resource> {
@@ -262,7 +305,7 @@ export class JsonStore implements Store {
     let m = this.byKind.get(obj.kind);
     if (!m) this.byKind.set(obj.kind, (m = new Map()));
     m.set(key, obj);
-    this.json.set(key, JSON.stringify(obj));
+    this.json.set(key, Buffer.from(JSON.stringify(obj)));
   }
 
   private drop(key: string, kind: string): void {
@@ -270,9 +313,16 @@ export class JsonStore implements Store {
     this.json.delete(key);
   }
 
-  private serialise(d: StateFile): string {
-    const body = [...this.json.values()].join(',\n');
-    return `{"schemaVersion":${d.schemaVersion},"resourceVersion":${d.resourceVersion},"objects":[\n${body}\n]}\n`;
+  private serialise(d: StateFile): Buffer[] {
+    const out: Buffer[] = [Buffer.from(`{"schemaVersion":${d.schemaVersion},"resourceVersion":${d.resourceVersion},"objects":[\n`)];
+    let first = true;
+    for (const b of this.json.values()) {
+      if (!first) out.push(SEP);
+      out.push(b);
+      first = false;
+    }
+    out.push(END);
+    return out;
   }
 }
 

@@ -26,7 +26,7 @@ export const STATE_FILE = 'state.json';
 export class DurableStateAdapter implements Adapter<StateFile> {
   constructor(
     readonly path: string,
-    private readonly serialise: (data: StateFile) => string,
+    private readonly serialise: (data: StateFile) => Buffer[],
   ) {}
 
   async read(): Promise<StateFile | null> {
