@@ -82,7 +82,7 @@ describe.skipIf(why)(`Redfish driver against an HTTPS BMC in the DMTF mockup sha
     const f = await failure(d.on());
     expect(f.code).toBe('POWER_CERT_MISMATCH');
     expect(f.text).toContain(impostor.fingerprint);
-    expect(f.text).toContain('metalbox.dev/redfish-cert-sha256');
+    expect(f.text).toContain('metalbox.dev/bmc-cert-sha256');
     expect(impostor.requests).toEqual([]);
     expect(impostor.passwordsSeen).toEqual([]);
     expect(impostor.power).toBe('Off');

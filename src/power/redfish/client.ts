@@ -118,7 +118,7 @@ export class RedfishClient {
     if (cause instanceof CertificateMismatch) {
       return new MetalboxError(POWER_ERROR_CODES.certMismatch, `${this.target}: ${cause.message}; nothing was sent to it`, {
         hint:
-          'if the BMC\'s certificate was replaced on purpose, remove the annotation metalbox.dev/redfish-cert-sha256 ' +
+          'if the BMC\'s certificate was replaced on purpose, remove the annotation metalbox.dev/bmc-cert-sha256 ' +
           'from the server (the new one is pinned on next use) or set it to the new fingerprint; otherwise something ' +
           'is answering in the BMC\'s place',
       });

@@ -1,0 +1,301 @@
+/**
+ * The power controller: keeps one driver per Server (rebuilt when its BMC settings change), polls each
+ * server's power state (every power.pollInterval, jittered, and at once after an action), records
+ * `status.power`, emits power.* events, and runs power actions, never talking to more than
+ * power.maxConcurrent BMCs at once.
+ */
+import * as A from '../api/annotations.js';
+import type { Resource } from '../api/meta.js';
+import type { Server } from '../api/types/index.js';
+import type { Settings } from '../config/index.js';
+import type { EventBus, PowerAction, PowerState } from '../events/index.js';
+import type { Store, WatchEvent } from '../store/index.js';
+import { errorMessage, MetalboxError } from '../util/errors.js';
+import { performAction, type ActionResult } from './actions.js';
+import { findIpmitool } from './ipmi/ipmitool.js';
+import { PowerLimiter } from './limiter.js';
+import { RedfishDriver } from './redfish/driver.js';
+import { normalizeFingerprint } from './redfish/tls.js';
+import { driverNameOf, powerDriverFor, type DriverContext } from './select.js';
+import type { BootOptions, PowerDriver } from './types.js';
+import type { ProvisioningAddress } from './wol.js';
+
+export interface PowerControllerOptions {
+  store: Store;
+  settings: Settings;
+  events: EventBus;
+  /** The provisioning interface's address for Wake-on-LAN; default from settings. */
+  provisioning?: () => ProvisioningAddress;
+}
+
+interface Entry {
+  key: string;
+  driver: PowerDriver | undefined;
+  /** Why there is no driver (bad configuration), shown as the reason of `unknown`. */
+  problem: string | undefined;
+  timer: NodeJS.Timeout | undefined;
+  reason: string | undefined;
+  /** The driver's certificate pin has been seen recorded on the Server. */
+  pinRecorded?: boolean;
+}
+
+export interface PowerActionResult extends ActionResult {
+  server: string;
+  driver: string;
+}
+
+export class PowerController {
+  readonly name = 'power' as const;
+  private readonly limiter: PowerLimiter;
+  private readonly entries = new Map<string, Entry>();
+  private readonly inflight = new Set<Promise<unknown>>();
+  private unwatch: (() => void) | undefined;
+  private running = false;
+  private ipmitool: string | undefined;
+  private ipmitoolProblem: MetalboxError | undefined;
+
+  constructor(private readonly opts: PowerControllerOptions) {
+    this.limiter = new PowerLimiter(opts.settings.power.maxConcurrent);
+  }
+
+  async start(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    try {
+      this.ipmitool = findIpmitool();
+      this.ipmitoolProblem = undefined;
+    } catch (e) {
+      this.ipmitoolProblem = e as MetalboxError;
+    }
+    this.unwatch = this.opts.store.watch((e) => this.onChange(e), { kinds: ['Server', 'Secret'] });
+    const first = Math.min(this.intervalMs(), 1000);
+    for (const s of this.opts.store.list<Server>('Server')) this.sync(s, Math.random() * first);
+  }
+
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    this.unwatch?.();
+    for (const e of this.entries.values()) clearTimeout(e.timer);
+    await Promise.allSettled([...this.inflight]);
+    await Promise.allSettled([...this.entries.values()].map((e) => e.driver?.close()));
+    this.entries.clear();
+  }
+
+  /** A line for the console header. */
+  describe(): string {
+    const n = this.entries.size;
+    const tool = this.ipmitoolProblem ? '; ipmitool missing: sudo apt-get install ipmitool' : '';
+    return `${n} server${n === 1 ? '' : 's'}, ${this.opts.settings.power.maxConcurrent} BMCs at once${tool}`;
+  }
+
+  /** Operations on BMCs in progress now, and waiting for a slot. */
+  get load(): { active: number; waiting: number } {
+    return { active: this.limiter.active, waiting: this.limiter.waiting };
+  }
+
+  /**
+   * Run a power action on a server (through the limiter), emit power.action, and read the power state
+   * at once afterwards. `pxe` and `disk` boot the server from there now (Sidero's lifecycle step).
+   */
+  async act(server: string, action: PowerAction, boot?: BootOptions): Promise<PowerActionResult> {
+    const s = this.opts.store.get<Server>('Server', server);
+    if (!s) throw new MetalboxError('POWER_NO_SERVER', `there is no server ${server}`, { hint: 'list them with: metalbox get servers' });
+    const entry = this.entries.get(server) ?? this.sync(s, undefined);
+    if (!entry.driver) throw new MetalboxError('POWER_CONFIG_INVALID', entry.problem ?? `server ${server} has no power driver`);
+    const driver = entry.driver;
+    const bootOpts = boot ?? bootOptionsOf(s);
+    try {
+      const result = await this.track(this.limiter.run(server, () => performAction(driver, action, bootOpts)));
+      if (action !== 'status') this.opts.events.emit({ type: 'power.action', server, driver: driver.name, action, ok: true });
+      if (result.power && action === 'status') await this.record(server, driver.name, result.power, undefined);
+      else this.schedule(server, 0);
+      return { server, driver: driver.name, ...result };
+    } catch (e) {
+      this.opts.events.emit({ type: 'power.action', server, driver: driver.name, action, ok: false, error: errorMessage(e) });
+      this.schedule(server, 0);
+      throw e;
+    }
+  }
+
+  private intervalMs(): number {
+    return this.opts.settings.power.pollInterval * 1000;
+  }
+
+  private onChange(e: WatchEvent): void {
+    if (!this.running) return;
+    if (e.object.kind === 'Secret') {
+      for (const s of this.opts.store.list<Server>('Server')) this.sync(s, undefined);
+      return;
+    }
+    if (e.type === 'DELETED') return this.forget(e.object.metadata.name);
+    this.sync(e.object as Server, undefined);
+  }
+
+  /** Make the entry match the server; a new or changed driver is polled after `delayMs` (or soon). */
+  private sync(server: Server, delayMs: number | undefined): Entry {
+    const name = server.metadata.name;
+    const key = this.driverKey(server);
+    const old = this.entries.get(name);
+    if (old && old.key === key && keepsPin(old, server.metadata.annotations?.[A.BMC_CERT_SHA256])) return old;
+    if (old) {
+      clearTimeout(old.timer);
+      this.retire(name, old.driver);
+    }
+    const entry: Entry = {
+      key,
+      driver: undefined,
+      problem: undefined,
+      timer: undefined,
+      reason: old?.reason,
+      pinRecorded: !!server.metadata.annotations?.[A.BMC_CERT_SHA256],
+    };
+    try {
+      if (driverNameOf(server) === 'ipmi' && this.ipmitoolProblem) throw this.ipmitoolProblem;
+      entry.driver = powerDriverFor(server, this.driverContext());
+    } catch (e) {
+      entry.problem = errorMessage(e);
+    }
+    this.entries.set(name, entry);
+    this.schedule(name, delayMs ?? Math.random() * 500);
+    return entry;
+  }
+
+  private driverContext(): DriverContext {
+    return {
+      store: this.opts.store,
+      settings: this.opts.settings,
+      events: this.opts.events,
+      ...(this.ipmitool ? { ipmitool: this.ipmitool } : {}),
+      ...(this.opts.provisioning ? { provisioning: this.opts.provisioning } : {}),
+      onPinned: (server, fp) => void this.pin(server, fp),
+    };
+  }
+
+  /** Everything the driver is built from; a change rebuilds it. */
+  private driverKey(s: Server): string {
+    // The pin is left out: recording the certificate trust-on-first-use just pinned must not rebuild the
+    // driver (which holds that pin already); an operator's change of the pin is caught in sync().
+    const ann = Object.entries(s.metadata.annotations ?? {}).filter(([k]) => k.startsWith('metalbox.dev/') && k !== A.BMC_CERT_SHA256);
+    const refs = [s.spec?.bmc?.userFrom?.secretKeyRef, s.spec?.bmc?.passFrom?.secretKeyRef]
+      .map((r) => (r ? this.opts.store.get<Resource>('Secret', r.name, r.namespace || 'default')?.metadata.resourceVersion ?? 'absent' : ''));
+    const macs = s.spec?.hardware?.network?.interfaces?.map((i) => i.mac) ?? [];
+    return JSON.stringify([s.spec?.bmc ?? null, ann, refs, macs, s.spec?.hostname ?? '']);
+  }
+
+  private forget(name: string): void {
+    const e = this.entries.get(name);
+    if (!e) return;
+    clearTimeout(e.timer);
+    this.retire(name, e.driver);
+    this.entries.delete(name);
+  }
+
+  /** Close a replaced driver once the server's operation in progress (if any) has finished. */
+  private retire(name: string, driver: PowerDriver | undefined): void {
+    if (driver) void this.track(this.limiter.run(name, () => driver.close()).catch(() => undefined));
+  }
+
+  private schedule(name: string, delayMs: number): void {
+    const e = this.entries.get(name);
+    if (!e || !this.running) return;
+    clearTimeout(e.timer);
+    e.timer = setTimeout(() => void this.track(this.poll(name)), delayMs);
+    e.timer.unref?.();
+  }
+
+  private async poll(name: string): Promise<void> {
+    const e = this.entries.get(name);
+    if (!e || !this.running) return;
+    const driver = e.driver;
+    let power: PowerState = 'unknown';
+    let reason = driver ? undefined : e.problem;
+    if (driver?.capabilities.status) {
+      try {
+        power = await this.limiter.run(name, () => driver.status());
+      } catch (err) {
+        reason = errorMessage(err);
+      }
+      if (this.entries.get(name) !== e) return; // rebuilt meanwhile: the new driver polls itself
+    }
+    try {
+      await this.record(name, driver?.name ?? 'none', power, reason);
+    } catch (err) {
+      this.opts.events.emit({ type: 'controller.error', controller: 'power', key: `Server/${name}`, error: errorMessage(err) });
+    }
+    // Only a driver that can read the state is polled again; the others stay unknown until rebuilt.
+    if (driver?.capabilities.status) this.schedule(name, this.intervalMs() * (0.9 + Math.random() * 0.2));
+  }
+
+  /** Write status.power when it changed, and say so (with the reason when it is unknown). */
+  private async record(name: string, driver: string, power: PowerState, reason: string | undefined): Promise<void> {
+    if (!this.running) return;
+    const e = this.entries.get(name);
+    const current = this.opts.store.get<Server>('Server', name);
+    if (!current) return;
+    const previous = current.status?.power;
+    const reasonChanged = e !== undefined && e.reason !== reason;
+    if (e) e.reason = reason;
+    if (previous !== power) {
+      try {
+        await this.opts.store.mutate<Server>('Server', name, undefined, (s) => {
+          if (s.status?.power === power) return undefined;
+          s.status = { ...s.status, power };
+          return s;
+        });
+      } catch (err) {
+        if (!(err instanceof MetalboxError && err.code === 'STORE_NOT_FOUND')) throw err;
+        return;
+      }
+    }
+    if (previous !== power || (reasonChanged && reason)) {
+      this.opts.events.emit({ type: 'power.state', server: name, driver, power, ...(previous ? { previous } : {}), ...(reason ? { reason } : {}) });
+    }
+  }
+
+  /** Record the certificate trust-on-first-use pinned, so the next connection requires it. */
+  private async pin(server: string, fingerprint: string): Promise<void> {
+    await this.track(
+      this.opts.store
+        .mutate<Server>('Server', server, undefined, (s) => {
+          const ann = (s.metadata.annotations ??= {});
+          if (ann[A.BMC_CERT_SHA256] || ann[A.BMC_INSECURE] === 'true') return undefined;
+          ann[A.BMC_CERT_SHA256] = fingerprint;
+          return s;
+        })
+        .catch(() => undefined),
+    );
+  }
+
+  private track<T>(p: Promise<T>): Promise<T> {
+    this.inflight.add(p);
+    void p.finally(() => this.inflight.delete(p)).catch(() => undefined);
+    return p;
+  }
+}
+
+/**
+ * Whether a Redfish driver's pin still agrees with the server's annotation: the same fingerprint, or no
+ * annotation yet because the one just learnt is still being recorded. An annotation the operator changed
+ * or removed (after it was recorded) means a new driver.
+ */
+function keepsPin(entry: Entry, pin: string | undefined): boolean {
+  const driver = entry.driver;
+  if (!(driver instanceof RedfishDriver)) return true;
+  if (!pin) return !entry.pinRecorded;
+  let wanted: string;
+  try {
+    wanted = normalizeFingerprint(pin);
+  } catch {
+    return false;
+  }
+  if (driver.fingerprint !== wanted) return false;
+  entry.pinRecorded = true;
+  return true;
+}
+
+/** Sidero's `spec.pxeMode`: `uefi` sets the EFI boot flag, `bios` clears it, unset leaves the BMC alone. */
+export function bootOptionsOf(s: Server): BootOptions {
+  const mode = s.spec?.pxeMode;
+  return mode === 'uefi' ? { uefi: true } : mode === 'bios' ? { uefi: false } : {};
+}
