@@ -2,7 +2,7 @@
  * Manifests in: a multi-document YAML stream becomes validated resources, all or nothing. Every problem
  * names its document (1-based), the object (kind/name) when known, the field path, and the line and column.
  */
-import { isMap, LineCounter, parseAllDocuments, type Document } from 'yaml';
+import { isMap, isScalar, LineCounter, parseAllDocuments, type Document } from 'yaml';
 import type { KindInfo } from './kinds.js';
 import { keyOf, type Resource } from './meta.js';
 import { isPlainObject, type Segment } from './schema/walk.js';
@@ -65,7 +65,8 @@ function readDocument(doc: Document.Parsed, n: number, ctx: Ctx): void {
     }
     return;
   }
-  if (doc.contents === null) return; // an empty document (comments only, or a trailing ---)
+  // An empty document (comments only, a trailing ---, or an explicit null) holds nothing to apply.
+  if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) return;
   let value: unknown;
   try {
     value = doc.toJS({ maxAliasCount: 100 });

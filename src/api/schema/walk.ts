@@ -148,13 +148,17 @@ function unknownField(k: string, known: string[]): string {
   return near ? `unknown field (did you mean "${near}"?)` : 'unknown field';
 }
 
-/** The known name nearest to `word` within a small edit distance, if any. */
+/** The known name nearest to `word` (a small edit distance, or one is a prefix of the other), if any. */
 export function closest(word: string, known: readonly string[]): string | undefined {
+  const w = word.toLowerCase();
+  const limit = Math.max(2, Math.floor(word.length / 3));
   let best: string | undefined;
-  let bestD = Math.max(2, Math.floor(word.length / 3)) + 1;
+  let bestD = Infinity;
   for (const k of known) {
-    const d = editDistance(word.toLowerCase(), k.toLowerCase());
-    if (d < bestD) {
+    const kl = k.toLowerCase();
+    const d = editDistance(w, kl);
+    const prefix = Math.min(w.length, kl.length) >= 3 && (w.startsWith(kl) || kl.startsWith(w));
+    if ((d <= limit || prefix) && d < bestD) {
       best = k;
       bestD = d;
     }
