@@ -1,0 +1,78 @@
+import { join } from 'node:path';
+import type { Settings } from './config/index.js';
+import { ControlServer } from './control/index.js';
+import { EventBus } from './events/index.js';
+import { runOp, type ApplianceStatus, type OpsContext } from './ops/index.js';
+import { ServiceSet } from './services.js';
+import { openState } from './state.js';
+import type { JsonStore, OpenedStore } from './store/index.js';
+import { VERSION } from './version.js';
+
+export interface AppConfig {
+  dataDir: string;
+  settings: Settings;
+  /** True when this start wrote the default settings (the console offers first-start setup). */
+  firstStart?: boolean;
+}
+
+export interface App {
+  config: AppConfig;
+  events: EventBus;
+  store: JsonStore;
+  ops: OpsContext;
+  services: ServiceSet;
+  status(): ApplianceStatus;
+  start(): Promise<void>;
+  stop(reason?: string): Promise<void>;
+}
+
+/**
+ * Wire the appliance for one data directory: event bus with its audit log, the validated store, the
+ * control socket and the network services. No globals: everything hangs off the returned App.
+ */
+export async function buildApp(config: AppConfig): Promise<App> {
+  const events = new EventBus({ audit: { path: join(config.dataDir, 'events.jsonl') } });
+  let opened: OpenedStore;
+  try {
+    opened = await openState({ dataDir: config.dataDir, settings: config.settings, events });
+  } catch (e) {
+    events.close();
+    throw e;
+  }
+  const services = new ServiceSet(events);
+  const startedAt = new Date().toISOString();
+  const status = (): ApplianceStatus => ({
+    version: VERSION,
+    pid: process.pid,
+    dataDir: config.dataDir,
+    address: config.settings.address,
+    interface: config.settings.interface,
+    startedAt,
+    services: services.status(),
+  });
+  const ops: OpsContext = { store: opened.store, events, settings: config.settings, dataDir: config.dataDir, services: { status } };
+  const control = new ControlServer(config.dataDir, (op, args) => runOp(ops, op, args));
+  services.add({ name: 'control', start: () => control.start(), stop: () => control.stop(), describe: () => control.path });
+
+  let stopped = false;
+  return {
+    config,
+    events,
+    store: opened.store,
+    ops,
+    services,
+    status,
+    start: async () => {
+      await services.startAll();
+      events.emit({ type: 'appliance.started', address: config.settings.address, dataDir: config.dataDir, version: VERSION });
+    },
+    stop: async (reason = 'stopped by the operator') => {
+      if (stopped) return;
+      stopped = true;
+      events.emit({ type: 'appliance.stopping', reason });
+      await services.stopAll();
+      await opened.close();
+      events.close();
+    },
+  };
+}

@@ -1,0 +1,5 @@
+import './appliance.js';
+import './resources.js';
+
+export { runOp, opNames, defineOps, type OpHandler } from './registry.js';
+export type { OpsContext, ServiceHandles, ApplianceStatus, ServiceStatus } from './types.js';
