@@ -34,6 +34,7 @@ const computeOf = (cpu: Obj): Obj => ({ processors: [{ manufacturer: cpu['manufa
  * a converted copy; errors and warnings go to `r` with the paths the user wrote.
  */
 export function upgrade(input: Obj, r: Report): Obj {
+  if (!needsUpgrade(input)) return input;
   const out = structuredClone(input);
   const kind = out['kind'];
   if (out['apiVersion'] === METAL_V1ALPHA1 && (kind === 'Server' || kind === 'ServerClass' || kind === 'Environment')) {
@@ -57,6 +58,12 @@ export function upgrade(input: Obj, r: Report): Obj {
     }
   }
   return out;
+}
+
+function needsUpgrade(o: Obj): boolean {
+  if (o['apiVersion'] === METAL_V1ALPHA1) return true;
+  const spec = o['spec'];
+  return o['kind'] === 'ServerClass' && isPlainObject(spec) && Array.isArray(spec['qualifiers']);
 }
 
 function upgradeServerSpec(spec: Obj, r: Report): void {

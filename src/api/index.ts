@@ -4,7 +4,7 @@ export { matchesSelector, parseSelector, SelectorSyntaxError } from './selector.
 export type * from './types/index.js';
 export * as annotations from './annotations.js';
 export { KINDS, findKind, kindInfo, resolveKind, type Column, type KindInfo } from './kinds.js';
-export { validateResource, type FieldProblem, type ValidationResult } from './validate.js';
+export { kindJsonSchema, validateResource, type FieldProblem, type ValidationResult } from './validate.js';
 export { CLUSTER_NAME_LABEL, DEPLOYMENT_NAME_LABEL } from './defaults.js';
 export { BOOT_FROM_DISK_METHODS, GENERATE_TYPES, PXE_MODES } from './schema/index.js';
 export { formatProblem, parseManifests, type ManifestProblem, type ManifestResult, type ParsedResource, type ParseOptions } from './manifests.js';

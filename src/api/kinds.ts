@@ -3,6 +3,7 @@
  * `plural.group` / `Kind.group` / `plural.version.group` forms), and whether they live in a namespace.
  */
 import { MetalboxError } from '../util/errors.js';
+import { closest } from './schema/walk.js';
 
 export interface Column {
   /** Header as kubectl prints it. */
@@ -181,5 +182,7 @@ export function resolveKind(userText: string): KindInfo {
   const found = findKind(userText);
   if (found) return found;
   const list = KINDS.map((k) => (k.shortNames.length ? `${k.plural} (${k.shortNames.join(', ')})` : k.plural)).join(', ');
-  throw new MetalboxError('KIND_UNKNOWN', `unknown kind "${userText}"`, { hint: `known kinds: ${list}` });
+  const near = closest(userText.trim(), [...byName.keys()].filter((n) => !n.includes('.')));
+  const guess = near ? ` (did you mean "${near}"?)` : '';
+  throw new MetalboxError('KIND_UNKNOWN', `unknown kind "${userText}"${guess}`, { hint: `known kinds: ${list}` });
 }

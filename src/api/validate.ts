@@ -10,7 +10,8 @@ import { FINISHERS } from './defaults.js';
 import { KINDS, kindInfo, type KindInfo } from './kinds.js';
 import type { Resource } from './meta.js';
 import { REDACTED } from './redact.js';
-import { SCHEMAS, closest, isPlainObject, issue, obj, objectMeta, req, str, walk, type Issue, type Report, type Segment } from './schema/index.js';
+import { SCHEMAS, closest, isPlainObject, issue, obj, objectMeta, req, str, toJsonSchema, walk, type Issue, type JsonSchema, type Report, type Segment } from './schema/index.js';
+import type { ObjectNode } from './schema/dsl.js';
 
 export interface FieldProblem {
   /** `spec.bmc.port`; empty for the object as a whole. */
@@ -26,15 +27,30 @@ export type ValidationResult =
 
 const DEFAULT_NAMESPACE = 'default';
 
+/** Kinds whose finishers add fields (defaults that need context). */
+const REORDER = new Set(['Cluster', 'Machine', 'MachineDeployment', 'TalosControlPlane', 'Secret']);
+
+/** The whole-object schema of a kind (apiVersion, kind, metadata and the kind's own fields). */
+export function kindSchema(kind: string): ObjectNode | undefined {
+  const own = SCHEMAS[kind];
+  return own && obj({ apiVersion: req(str()), kind: req(str()), metadata: objectMeta, ...own.fields });
+}
+
+/** A kind's schema as JSON Schema, for editors and tools. */
+export function kindJsonSchema(kind: string): JsonSchema | undefined {
+  const s = kindSchema(kind);
+  return s && toJsonSchema(s);
+}
+
 export function validateResource(input: unknown): ValidationResult {
   const r: Report = { errors: [], warnings: [] };
   const info = identify(input, r);
   if (!info || !isPlainObject(input)) return fail(r);
   const upgraded = upgrade(input, r);
   if (!checkApiVersion(info, upgraded['apiVersion'], r)) return fail(r);
-  checkRedactionMarkers(info.kind, upgraded, r);
-  const schema = obj({ apiVersion: req(str()), kind: req(str()), metadata: objectMeta, ...SCHEMAS[info.kind]!.fields });
-  const out = walk(schema, upgraded, [], r) as Record<string, unknown> | undefined;
+  const unmarked = checkRedactionMarkers(info.kind, upgraded, r);
+  const schema = kindSchema(info.kind)!;
+  const out = walk(schema, unmarked, [], r) as Record<string, unknown> | undefined;
   if (!out || r.errors.length) return fail(r);
   scopeNamespace(info, out as unknown as Resource, r);
   checkMetalboxAnnotations(info, out as unknown as Resource, r);
@@ -43,8 +59,8 @@ export function validateResource(input: unknown): ValidationResult {
     warn: (at, message) => r.warnings.push(issue(at, message)),
   });
   if (r.errors.length) return fail(r);
-  // A second walk puts the fields the finishers added in schema order (Go struct order), so output is stable.
-  const object = walk(schema, out, [], r) as unknown as Resource;
+  // A second walk puts fields the finishers added in schema order (Go struct order), so output is stable.
+  const object = (REORDER.has(info.kind) ? walk(schema, out, [], r) : out) as unknown as Resource;
   if (r.errors.length) return fail(r);
   return { ok: true, object, warnings: r.warnings.map(problem), kind: info };
 }
@@ -104,23 +120,25 @@ function checkMetalboxAnnotations(info: KindInfo, o: Resource, r: Report): void 
 
 /**
  * A value shown redacted must never be written back as if it were the secret. Checked on the raw input
- * (before the base64 check would give a less helpful message); marked entries are removed from `o`.
+ * (before the base64 check would give a less helpful message); returns the input without the marked
+ * entries (a copy when there were any; the input itself is never changed).
  */
-function checkRedactionMarkers(kind: string, o: Record<string, unknown>, r: Report): void {
+function checkRedactionMarkers(kind: string, o: Record<string, unknown>, r: Report): Record<string, unknown> {
   const refuse = (at: Segment[]) =>
     r.errors.push(issue(at, `is the redaction marker ${REDACTED}, not a value; give the real value or leave the field out`));
   const spec = o['spec'];
-  if (kind === 'Server' && isPlainObject(spec) && isPlainObject(spec['bmc'])) {
-    if (spec['bmc']['pass'] === REDACTED) refuse(['spec', 'bmc', 'pass']);
+  if (kind === 'Server' && isPlainObject(spec) && isPlainObject(spec['bmc']) && spec['bmc']['pass'] === REDACTED) {
+    refuse(['spec', 'bmc', 'pass']);
   }
-  if (kind !== 'Secret') return;
+  if (kind !== 'Secret') return o;
+  let out = o;
   for (const field of ['data', 'stringData']) {
     const m = o[field];
     if (!isPlainObject(m)) continue;
-    for (const [k, v] of Object.entries(m)) {
-      if (v !== REDACTED) continue;
-      refuse([field, `[${k}]`]);
-      delete m[k];
-    }
+    const marked = Object.keys(m).filter((k) => m[k] === REDACTED);
+    if (!marked.length) continue;
+    for (const k of marked) refuse([field, `[${k}]`]);
+    out = { ...out, [field]: Object.fromEntries(Object.entries(m).filter(([, v]) => v !== REDACTED)) };
   }
+  return out;
 }

@@ -59,6 +59,8 @@ describe('kind resolution, as kubectl accepts names', () => {
       expect(err.hint).toContain(name);
     }
     expect(findKind('pods')).toBeUndefined();
+    expect(() => resolveKind('severs')).toThrow('unknown kind "severs" (did you mean "servers"?)');
+    expect(() => resolveKind('talosconfgs')).toThrow('(did you mean "talosconfigs"?)');
     expect(findKind('servers.wrong.group')).toBeUndefined();
   });
 

@@ -121,3 +121,15 @@ describe('YAML and JSON output', () => {
     expect(JSON.parse(resourcesToJson([server, secret]))).toMatchObject({ apiVersion: 'v1', kind: 'List', items: [server, secret] });
   });
 });
+
+describe('JSON Schema of a kind', () => {
+  it('accepts what validateResource accepts and refuses unknown fields, for editors and tools', async () => {
+    const { Ajv } = await import('ajv');
+    const { kindJsonSchema } = await import('../../src/api/index.js');
+    const check = new Ajv({ strict: false }).compile(kindJsonSchema('Server')!);
+    expect(check(structuredClone(server))).toBe(true);
+    expect(check({ ...structuredClone(server), spec: { accepted: true, bmc: { endpoint: 'x', passwrd: 'y' } } })).toBe(false);
+    expect(check({ ...structuredClone(server), spec: { accepted: 'yes' } })).toBe(false);
+    expect(kindJsonSchema('Pod')).toBeUndefined();
+  });
+});

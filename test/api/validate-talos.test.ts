@@ -128,9 +128,10 @@ describe('Secret', () => {
   it('refuses data that is not base64, bad keys, and the redaction marker', () => {
     expect(refused(secret({ data: { value: 'not base64!' } }))).toEqual(['data[value]: invalid value "not base64!": expected base64 data (use stringData for plain text)']);
     expect(refused(secret({ stringData: { 'bad/key': 'x' } }))[0]).toMatch(/^stringData\[bad\/key\]: invalid key/);
-    expect(refused(secret({ data: { pass: REDACTED } }))).toEqual([
-      `data[pass]: is the redaction marker ${REDACTED}, not a value; give the real value or leave the field out`,
-    ]);
+    const marked = secret({ data: { pass: REDACTED, user: 'YQ==' } });
+    const before = structuredClone(marked);
+    expect(refused(marked)).toEqual([`data[pass]: is the redaction marker ${REDACTED}, not a value; give the real value or leave the field out`]);
+    expect(marked).toEqual(before);
     expect(refused(secret({ spec: {} }))).toEqual(['spec: unknown field']);
   });
 });

@@ -28,3 +28,4 @@ export { obj, req, str } from './dsl.js';
 export { BOOT_FROM_DISK_METHODS, PXE_MODES } from './metal.js';
 export { GENERATE_TYPES } from './talos.js';
 export { closest, issue, isPlainObject, pathText, walk, type Issue, type Report, type Segment } from './walk.js';
+export { toJsonSchema, type JsonSchema } from './jsonschema.js';

@@ -49,13 +49,20 @@ export function describeValue(v: unknown): string {
   return `${typeof v} ${String(v)}`;
 }
 
-/** Walk `value` against `node`; returns the cleaned value, or undefined when absent or invalid. */
-export function walk(node: Node, value: unknown, at: Segment[], r: Report): unknown {
+/**
+ * Walk `value` against `node`; returns the cleaned value, or undefined when absent or invalid. `at` is the
+ * path so far; it is used as a stack (pushed and popped) and copied only into issues.
+ */
+export function walk(node: Node, value: unknown, at: Segment[], r: Report, required = node.required): unknown {
   if (value === undefined || value === null) {
-    if (node.default !== undefined) return walk({ ...node, default: undefined }, structuredClone(node.default), at, r);
-    if (node.required) r.errors.push(issue(at, 'required field is missing'));
+    if (node.default !== undefined) return walkPresent(node, structuredClone(node.default), at, r);
+    if (required) r.errors.push(issue(at, 'required field is missing'));
     return undefined;
   }
+  return walkPresent(node, value, at, r);
+}
+
+function walkPresent(node: Node, value: unknown, at: Segment[], r: Report): unknown {
   switch (node.t) {
     case 'string':
       return walkString(node, value, at, r);
@@ -107,11 +114,13 @@ function walkString(node: Extract<Node, { t: 'string' }>, value: unknown, at: Se
 function walkList(items: Node, value: unknown, at: Segment[], r: Report): unknown {
   if (!Array.isArray(value)) return typeError(at, 'a list', value, r);
   const out: unknown[] = [];
-  value.forEach((v, i) => {
+  for (let i = 0; i < value.length; i++) {
+    at.push(i);
     // Kubernetes keeps null list items as zero values; here a null item is refused like a missing field.
-    const w = walk({ ...items, required: true }, v, [...at, i], r);
+    const w = walk(items, value[i], at, r, true);
+    at.pop();
     if (w !== undefined) out.push(w);
-  });
+  }
   return out;
 }
 
@@ -119,25 +128,32 @@ function walkMap(values: Node, keys: Extract<Node, { t: 'map' }>['keys'], value:
   if (!isPlainObject(value)) return typeError(at, 'a map of key: value', value, r);
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) {
-    const kat = [...at, mapKey(k)];
-    if (keys && !keys.test(k)) {
-      r.errors.push(issue(kat, `invalid key ${JSON.stringify(k)}: expected ${keys.expect}`));
-      continue;
+    at.push(mapKey(k));
+    if (keys && !keys.test(k)) r.errors.push(issue(at, `invalid key ${JSON.stringify(k)}: expected ${keys.expect}`));
+    else {
+      const w = walk(values, v, at, r, true);
+      if (w !== undefined) out[k] = w;
     }
-    const w = walk({ ...values, required: true }, v, kat, r);
-    if (w !== undefined) out[k] = w;
+    at.pop();
   }
   return out;
 }
 
 function walkObject(node: ObjectNode, value: unknown, at: Segment[], r: Report): unknown {
   if (!isPlainObject(value)) return typeError(at, 'an object', value, r);
-  for (const k of Object.keys(value)) {
-    if (!(k in node.fields)) r.errors.push(issue([...at, k], unknownField(k, Object.keys(node.fields))));
+  for (const k in value) {
+    if (!Object.prototype.hasOwnProperty.call(node.fields, k)) {
+      at.push(k);
+      r.errors.push(issue(at, unknownField(k, Object.keys(node.fields))));
+      at.pop();
+    }
   }
   const out: Record<string, unknown> = {};
-  for (const [k, field] of Object.entries(node.fields)) {
-    const w = walk(field, value[k], [...at, k], r);
+  for (const k in node.fields) {
+    const field = node.fields[k]!;
+    at.push(k);
+    const w = walk(field, value[k], at, r);
+    at.pop();
     if (w !== undefined && !field.drop) out[k] = w;
   }
   return out;
