@@ -4,9 +4,7 @@
  * `status.power`, emits power.* events, and runs power actions, never talking to more than
  * power.maxConcurrent BMCs at once.
  */
-import * as A from '../api/annotations.js';
-import type { Resource } from '../api/meta.js';
-import type { Server } from '../api/types/index.js';
+import { annotations as A, type Resource, type Server } from '../api/index.js';
 import type { Settings } from '../config/index.js';
 import type { EventBus, PowerAction, PowerState } from '../events/index.js';
 import type { Store, WatchEvent } from '../store/index.js';
@@ -31,8 +29,8 @@ export interface PowerControllerOptions {
 interface Entry {
   key: string;
   driver: PowerDriver | undefined;
-  /** Why there is no driver (bad configuration), shown as the reason of `unknown`. */
-  problem: string | undefined;
+  /** Why there is no driver (bad configuration, ipmitool missing), shown as the reason of `unknown`. */
+  problem: MetalboxError | undefined;
   timer: NodeJS.Timeout | undefined;
   reason: string | undefined;
   /** The driver's certificate pin has been seen recorded on the Server. */
@@ -50,7 +48,9 @@ export class PowerController {
   private readonly entries = new Map<string, Entry>();
   private readonly inflight = new Set<Promise<unknown>>();
   private unwatch: (() => void) | undefined;
+  /** Polling (after start); a controller that was never started still runs actions (one-shot CLI). */
   private running = false;
+  private stopped = false;
   private ipmitool: string | undefined;
   private ipmitoolProblem: MetalboxError | undefined;
 
@@ -59,22 +59,19 @@ export class PowerController {
   }
 
   async start(): Promise<void> {
-    if (this.running) return;
+    if (this.running || this.stopped) return;
     this.running = true;
-    try {
-      this.ipmitool = findIpmitool();
-      this.ipmitoolProblem = undefined;
-    } catch (e) {
-      this.ipmitoolProblem = e as MetalboxError;
-    }
+    this.findTool();
     this.unwatch = this.opts.store.watch((e) => this.onChange(e), { kinds: ['Server', 'Secret'] });
     const first = Math.min(this.intervalMs(), 1000);
     for (const s of this.opts.store.list<Server>('Server')) this.sync(s, Math.random() * first);
   }
 
+  /** Stop polling, let operations in progress finish, and close the drivers (Redfish sessions). */
   async stop(): Promise<void> {
-    if (!this.running) return;
+    if (this.stopped) return;
     this.running = false;
+    this.stopped = true;
     this.unwatch?.();
     for (const e of this.entries.values()) clearTimeout(e.timer);
     await Promise.allSettled([...this.inflight]);
@@ -101,8 +98,9 @@ export class PowerController {
   async act(server: string, action: PowerAction, boot?: BootOptions): Promise<PowerActionResult> {
     const s = this.opts.store.get<Server>('Server', server);
     if (!s) throw new MetalboxError('POWER_NO_SERVER', `there is no server ${server}`, { hint: 'list them with: metalbox get servers' });
+    if (this.stopped) throw new MetalboxError('POWER_STOPPED', 'power control is shutting down', { hint: 'try again once Metalbox has restarted' });
     const entry = this.entries.get(server) ?? this.sync(s, undefined);
-    if (!entry.driver) throw new MetalboxError('POWER_CONFIG_INVALID', entry.problem ?? `server ${server} has no power driver`);
+    if (!entry.driver) throw entry.problem ?? new MetalboxError('POWER_CONFIG_INVALID', `server ${server} has no power driver`);
     const driver = entry.driver;
     const bootOpts = boot ?? bootOptionsOf(s);
     try {
@@ -116,6 +114,17 @@ export class PowerController {
       this.schedule(server, 0);
       throw e;
     }
+  }
+
+  /** ipmitool, looked up at start and again whenever an IPMI driver is built while it is missing. */
+  private findTool(): MetalboxError | undefined {
+    try {
+      this.ipmitool = findIpmitool();
+      this.ipmitoolProblem = undefined;
+    } catch (e) {
+      this.ipmitoolProblem = e as MetalboxError;
+    }
+    return this.ipmitoolProblem;
   }
 
   private intervalMs(): number {
@@ -151,10 +160,13 @@ export class PowerController {
       pinRecorded: !!server.metadata.annotations?.[A.BMC_CERT_SHA256],
     };
     try {
-      if (driverNameOf(server) === 'ipmi' && this.ipmitoolProblem) throw this.ipmitoolProblem;
+      if (driverNameOf(server) === 'ipmi' && (this.ipmitool === undefined || this.ipmitoolProblem)) {
+        const missing = this.findTool();
+        if (missing) throw missing;
+      }
       entry.driver = powerDriverFor(server, this.driverContext());
     } catch (e) {
-      entry.problem = errorMessage(e);
+      entry.problem = e instanceof MetalboxError ? e : new MetalboxError('POWER_CONFIG_INVALID', errorMessage(e), { cause: e });
     }
     this.entries.set(name, entry);
     this.schedule(name, delayMs ?? Math.random() * 500);
@@ -209,7 +221,7 @@ export class PowerController {
     if (!e || !this.running) return;
     const driver = e.driver;
     let power: PowerState = 'unknown';
-    let reason = driver ? undefined : e.problem;
+    let reason = e.problem ? errorMessage(e.problem) : undefined;
     if (driver?.capabilities.status) {
       try {
         power = await this.limiter.run(name, () => driver.status());
@@ -229,7 +241,7 @@ export class PowerController {
 
   /** Write status.power when it changed, and say so (with the reason when it is unknown). */
   private async record(name: string, driver: string, power: PowerState, reason: string | undefined): Promise<void> {
-    if (!this.running) return;
+    if (this.stopped) return;
     const e = this.entries.get(name);
     const current = this.opts.store.get<Server>('Server', name);
     if (!current) return;

@@ -1,4 +1,7 @@
 /** Power control: one driver interface (IPMI, Redfish, Wake-on-LAN, QEMU, manual, none) and the controller. */
+// Registers the power.* operations the console and the CLI run.
+import './ops.js';
+
 export type { PowerDriver, BootDevice, BootOptions, DriverName, DriverCapabilities, PowerState } from './types.js';
 export { DRIVER_NAMES } from './types.js';
 export { POWER_ERROR_CODES, type PowerErrorKind } from './errors.js';
@@ -13,3 +16,5 @@ export { normalizeFingerprint, type TlsPolicy } from './redfish/tls.js';
 export { WolDriver, magicPacket, provisioningAddress, type WolDriverOptions, type ProvisioningAddress } from './wol.js';
 export { QemuDriver, type QemuDriverOptions } from './qemu/driver.js';
 export { ManualDriver, NoDriver } from './manual.js';
+export { powerCommand, parsePowerAction, describePowerResult } from './command.js';
+export type { PowerActionArgs } from './ops.js';

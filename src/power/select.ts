@@ -3,8 +3,7 @@
  * drivers are chosen by the annotation metalbox.dev/power-driver, with their details in the annotations
  * documented in src/api/annotations.ts. Credentials come inline or from v1 Secrets (`userFrom`/`passFrom`).
  */
-import * as A from '../api/annotations.js';
-import type { Server, Secret, CredentialSource } from '../api/types/index.js';
+import { annotations as A, type CredentialSource, type Secret, type Server } from '../api/index.js';
 import type { Settings } from '../config/index.js';
 import type { EventBus } from '../events/index.js';
 import type { Store } from '../store/index.js';

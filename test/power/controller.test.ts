@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BMC_CERT_SHA256, POWER_DRIVER } from '../../src/api/annotations.js';
-import type { Server } from '../../src/api/types/index.js';
+import { annotations, type Server } from '../../src/api/index.js';
+
+const { BMC_CERT_SHA256, POWER_DRIVER } = annotations;
 import { PowerController } from '../../src/power/index.js';
 import { STATE_FILE } from '../../src/store/index.js';
 import { isMetalboxError } from '../../src/util/errors.js';

@@ -1,9 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Server } from '../../../src/api/types/index.js';
+import type { Resource, Server } from '../../../src/api/index.js';
 import { defaultSettings, type Settings } from '../../../src/config/index.js';
 import { EventBus, formatEvent, type EventRecord } from '../../../src/events/index.js';
+import { isNamespaced, validateForStore } from '../../../src/state.js';
 import { openStore, type OpenedStore } from '../../../src/store/index.js';
 
 export function server(name: string, spec: Partial<NonNullable<Server['spec']>> = {}, annotations: Record<string, string> = {}): Server {
@@ -15,10 +16,10 @@ export function server(name: string, spec: Partial<NonNullable<Server['spec']>> 
   };
 }
 
-export function secret(name: string, data: Record<string, string>): import('../../../src/api/meta.js').Resource {
+export function secret(name: string, data: Record<string, string>): Resource {
   const b64: Record<string, string> = {};
   for (const [k, v] of Object.entries(data)) b64[k] = Buffer.from(v).toString('base64');
-  return { apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace: 'default' }, data: b64 } as unknown as import('../../../src/api/meta.js').Resource;
+  return { apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace: 'default' }, data: b64 } as unknown as Resource;
 }
 
 export function testSettings(over: Partial<Settings['power']> = {}): Settings {
@@ -27,7 +28,7 @@ export function testSettings(over: Partial<Settings['power']> = {}): Settings {
   return s;
 }
 
-/** A real store in a temporary data directory, and an event bus that keeps everything it saw. */
+/** A real store (validated by the resource model, as the appliance opens it) in a temporary data directory, and an event bus that keeps everything it saw. */
 export class Rig {
   readonly dir = mkdtempSync(join(tmpdir(), `power-store-${process.pid}-`));
   readonly events = new EventBus();
@@ -35,7 +36,7 @@ export class Rig {
   opened!: OpenedStore;
 
   async open(): Promise<this> {
-    this.opened = await openStore({ dataDir: this.dir, isNamespaced: (k) => k === 'Secret', lock: false });
+    this.opened = await openStore({ dataDir: this.dir, isNamespaced, validate: validateForStore, lock: false });
     this.events.subscribe((r) => this.seen.push(r));
     return this;
   }
