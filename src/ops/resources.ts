@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import {
   exportYaml,
   parseSelector,
@@ -71,7 +72,7 @@ async function apply(ctx: OpsContext, a: { resources: Resource[] }): Promise<App
       problems.push(`object ${i + 1} (${want.kind} ${want.metadata.name}) merged with what is stored: ${checked.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`);
       return;
     }
-    const same = !!existing && JSON.stringify(checked.object) === JSON.stringify(existing);
+    const same = !!existing && isDeepStrictEqual(checked.object, existing);
     planned.push({ next: checked.object, existed: !!existing, same });
   });
   if (problems.length) {

@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import { randomUUID } from 'node:crypto';
 import { Low } from 'lowdb';
 import { keyOf, resourceKey, type Resource } from '../api/meta.js';
@@ -326,8 +327,9 @@ export class JsonStore implements Store {
   }
 }
 
+/** Equal as values, whatever the key order (objects pass through validation and the store in different orders). */
 function sameJson(a: unknown, b: unknown): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
+  return isDeepStrictEqual(a, b);
 }
 
 function describe(obj: Resource): string {
