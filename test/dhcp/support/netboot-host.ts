@@ -1,0 +1,103 @@
+/**
+ * The boot services of Metalbox inside a lab namespace (run with startNode): DHCP (proxy or full), TFTP
+ * over the iPXE binaries, and a minimal HTTP responder that records requests (until the HTTP boot flow
+ * lands, /boot.ipxe answers a tiny script). Streams every event as {type: 'event', event} and every HTTP
+ * request as {type: 'http', url, from}. Ops: stats, leases-file.
+ */
+import { createServer } from 'node:http';
+import { readFile } from 'node:fs/promises';
+import { defaultSettings, type Settings } from '../../../src/config/index.js';
+import { createDhcpService, parseCidr, type DhcpService } from '../../../src/dhcp/index.js';
+import { EventBus } from '../../../src/events/index.js';
+import { createTftpService, findIpxeBinaries, type TftpService } from '../../../src/tftp/index.js';
+import { serveChild } from '../../lab/node-child.js';
+
+export interface NetbootHostConfig {
+  /** This box on the provisioning network, e.g. 10.77.0.1/24. */
+  cidr: string;
+  dataDir: string;
+  /** Deep-merged over defaultSettings(). */
+  settings?: Partial<{ [K in keyof Settings]: Partial<Settings[K]> }>;
+  dhcp?: boolean;
+  tftp?: boolean;
+  http?: boolean;
+  /** Extra files served by TFTP: name -> path. */
+  files?: Record<string, string>;
+  probeWaitMs?: number;
+  /** MAC -> snponly preference. */
+  snponly?: string[];
+}
+
+function merge(base: Settings, over: NetbootHostConfig['settings']): Settings {
+  const out = structuredClone(base) as unknown as Record<string, unknown>;
+  for (const [k, v] of Object.entries(over ?? {})) {
+    out[k] = v && typeof v === 'object' && !Array.isArray(v) ? { ...(out[k] as object), ...v } : v;
+  }
+  return out as unknown as Settings;
+}
+
+void serveChild<NetbootHostConfig>(async (config, emit) => {
+  const settings = merge(defaultSettings(), config.settings);
+  const subnet = parseCidr(config.cidr);
+  if (!subnet) throw new Error(`bad cidr ${config.cidr}`);
+  const events = new EventBus();
+  events.subscribe((r) => emit({ type: 'event', event: r.event as unknown as Record<string, unknown> }));
+  const found = await findIpxeBinaries(settings.ipxe.paths);
+  const files = new Map([...found.files, ...Object.entries(config.files ?? {})]);
+  let dhcp: DhcpService | undefined;
+  let tftp: TftpService | undefined;
+  const snp = new Set(config.snponly ?? []);
+  if (config.dhcp !== false) {
+    dhcp = createDhcpService({
+      settings,
+      events,
+      address: subnet.address,
+      subnet,
+      dataDir: config.dataDir,
+      ipxeBinaries: files.keys(),
+      bootPreference: (mac) => (snp.has(mac) ? 'snponly' : undefined),
+      ...(config.probeWaitMs !== undefined ? { probeWaitMs: config.probeWaitMs } : {}),
+    });
+    await dhcp.start();
+  }
+  if (config.tftp) {
+    tftp = createTftpService({ settings, events, files });
+    await tftp.start();
+  }
+  const http = config.http ? await startHttp(settings.http.port, emit) : undefined;
+  return {
+    ready: { files: [...files.keys()], missing: found.missing },
+    ops: {
+      stats: () => ({ dhcp: dhcp?.stats(), tftp: tftp?.stats() }),
+      leases: async () => JSON.parse(await readFile(`${config.dataDir}/dhcp-leases.json`, 'utf8')) as unknown,
+      stopDhcp: async () => {
+        await dhcp?.stop();
+        return dhcp?.stats() ?? null;
+      },
+      startDhcp: async () => {
+        await dhcp?.start();
+        return null;
+      },
+    },
+    stop: async () => {
+      await dhcp?.stop();
+      await tftp?.stop();
+      http?.close();
+    },
+  };
+});
+
+async function startHttp(port: number, emit: (m: Record<string, unknown> & { type: string }) => void) {
+  const server = createServer((req, res) => {
+    emit({ type: 'http', method: req.method ?? '', url: req.url ?? '', from: req.socket.remoteAddress ?? '' });
+    if (req.url?.startsWith('/boot.ipxe')) {
+      const body = '#!ipxe\necho metalbox-lab: boot.ipxe reached\nsleep 600\n';
+      res.writeHead(200, { 'content-type': 'text/plain', 'content-length': Buffer.byteLength(body) });
+      res.end(body);
+      return;
+    }
+    res.writeHead(404).end();
+  });
+  await new Promise<void>((resolve) => server.listen(port, '0.0.0.0', () => resolve()));
+  return server;
+}
