@@ -32,7 +32,9 @@ describe('Server', () => {
   });
 
   it('names the path and the expected type of a wrong value', () => {
-    expect(refused(server({ accepted: 'yes' }))).toEqual(['spec.accepted: expected a boolean (true or false), got string "yes"']);
+    expect(refused(server({ accepted: 'yes' }))).toEqual(['spec.accepted: expected a boolean, got string "yes" (YAML 1.2 reads it as text: write true or false)']);
+    expect(refused(server({ accepted: 'True' }))).toEqual(['spec.accepted: expected a boolean (true or false), got string "True"']);
+    expect(refused(server({ hardware: { network: { interfaces: [null] } } }))).toEqual(['spec.hardware.network.interfaces[0]: must not be null']);
     expect(refused(server({ bmc: { endpoint: 'b', port: '623' } }))).toEqual(['spec.bmc.port: expected an integer, got string "623"']);
     expect(refused(server({ bmc: { endpoint: 'b', port: 70000 } }))).toEqual(['spec.bmc.port: 70000 is out of range 1..65535']);
     expect(refused(server({ hardware: { compute: { processors: { speed: 1 } } } }))).toEqual([

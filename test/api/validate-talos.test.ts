@@ -45,7 +45,7 @@ describe('TalosConfig', () => {
   it('validates the provider status', () => {
     const status = { ready: true, dataSecretName: 'rack1-cp-x-bootstrap-data', observedGeneration: 2, conditions: [] };
     expect(valid<TalosConfig>({ ...tc({ generateType: 'worker' }), status }).status).toEqual(status);
-    expect(refused({ ...tc({ generateType: 'worker' }), status: { ready: 'yes' } })).toEqual(['status.ready: expected a boolean (true or false), got string "yes"']);
+    expect(refused({ ...tc({ generateType: 'worker' }), status: { ready: 1 } })).toEqual(['status.ready: expected a boolean (true or false), got number 1']);
   });
 });
 

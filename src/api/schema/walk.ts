@@ -56,7 +56,7 @@ export function describeValue(v: unknown): string {
 export function walk(node: Node, value: unknown, at: Segment[], r: Report, required = node.required): unknown {
   if (value === undefined || value === null) {
     if (node.default !== undefined) return walkPresent(node, structuredClone(node.default), at, r);
-    if (required) r.errors.push(issue(at, 'required field is missing'));
+    if (required) r.errors.push(issue(at, value === null ? 'must not be null' : 'required field is missing'));
     return undefined;
   }
   return walkPresent(node, value, at, r);
@@ -74,7 +74,12 @@ function walkPresent(node: Node, value: unknown, at: Segment[], r: Report): unkn
       }
       return value;
     case 'bool':
-      return typeof value === 'boolean' ? value : typeError(at, 'a boolean (true or false)', value, r);
+      if (typeof value === 'boolean') return value;
+      if (typeof value === 'string' && /^(y|yes|n|no|on|off)$/i.test(value)) {
+        r.errors.push(issue(at, `expected a boolean, got string ${JSON.stringify(value)} (YAML 1.2 reads it as text: write true or false)`));
+        return undefined;
+      }
+      return typeError(at, 'a boolean (true or false)', value, r);
     case 'intOrString':
       if (typeof value === 'string' || (typeof value === 'number' && Number.isInteger(value))) return value;
       return typeError(at, 'an integer or a string', value, r);
