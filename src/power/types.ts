@@ -45,6 +45,8 @@ export interface PowerDriver {
   /** Ask the operating system to shut down (ACPI power button). */
   soft(): Promise<void>;
   setBootDevice(device: BootDevice, opts?: BootOptions): Promise<void>;
+  /** Connectivity check: talk to the BMC and say what answered (drivers that can). */
+  check?(): Promise<string>;
   /** Release sessions and sockets. */
   close(): Promise<void>;
 }

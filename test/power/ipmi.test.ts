@@ -7,6 +7,7 @@ import { findIpmitool } from '../../src/power/ipmi/ipmitool.js';
 import { isMetalboxError } from '../../src/util/errors.js';
 import { missing, skipNote } from '../support/needs.js';
 import { IpmiSim } from './support/ipmi-sim.js';
+import { UdpTap } from './support/udp-tap.js';
 
 const USER = 'metal';
 const PASSWORD = `pw-${process.pid}-Zq7`;
@@ -89,6 +90,28 @@ describe.skipIf(why)(`IPMI driver against OpenIPMI ipmi_sim${skipNote(why)}`, ()
     expect(sim.state().boot).toBe('default');
     await d.setBootDevice('pxe');
     expect(sim.state().boot).toBe('pxe');
+  });
+
+  it('sends the EFI and persistent boot flags on the wire', async () => {
+    // ipmi_sim hands its chassis hook only the device, so the flags are read from the packets themselves:
+    // with cipher suite 0 (no integrity, no encryption) the Set System Boot Options request is in clear.
+    const tap = new UdpTap(sim.port);
+    await tap.start();
+    try {
+      const d = driver({ cipherSuite: 0, fallbackCipherSuite: 0 }, { port: tap.port });
+      // Set System Boot Options (cmd 0x08), parameter 5 (boot flags), then the flags and device selector.
+      const request = (flags: number, device: number) => [0x08, 0x05, flags, device, 0x00, 0x00, 0x00];
+      await d.setBootDevice('pxe', { uefi: true });
+      expect(tap.sawBytes(request(0xa0, 0x04))).toBe(true);
+      await d.setBootDevice('disk', { uefi: true, persistent: true });
+      expect(tap.sawBytes(request(0xe0, 0x08))).toBe(true);
+      await d.setBootDevice('pxe', { uefi: false });
+      expect(tap.sawBytes(request(0x80, 0x04))).toBe(true);
+      expect(tap.sawBytes(request(0xc0, 0x04))).toBe(false);
+      expect(sim.state().boot).toBe('pxe');
+    } finally {
+      tap.stop();
+    }
   });
 
   it('falls back to the second cipher suite when the BMC refuses the first, without the 10 s probe', async () => {
