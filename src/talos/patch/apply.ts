@@ -67,9 +67,9 @@ export function stateText(state: ConfigState, model: TypeModel = typeModel()): s
 const MULTI_DOC = 'JSON patches are not supported for multi-document machine configuration';
 const MULTI_DOC_HINT = 'write the change as a strategic merge patch instead';
 
-function fail(p: LoadedPatch, path: string, problem: string, hint: string): never {
+function fail(p: LoadedPatch, path: string, problem: string, hint: string, index = p.patch.index): never {
   const where = path ? ` at ${path}` : '';
-  throw new PatchError(p.patch.source, p.patch.index, path, `${p.label}${where}: ${problem}`, hint);
+  throw new PatchError(p.patch.source, index, path, `${p.label}${where}: ${problem}`, hint);
 }
 
 function applyJson(state: ConfigState, p: Extract<LoadedPatch, { kind: 'json6902' }>, model: TypeModel): ConfigState {
@@ -86,7 +86,10 @@ function applyJson(state: ConfigState, p: Extract<LoadedPatch, { kind: 'json6902
     return { form: 'json', value: applyJsonPatch(value, p.ops) };
   } catch (e) {
     if (e instanceof JsonPatchError) {
-      return fail(p, e.path, `operation ${e.opIndex} (${p.ops[e.opIndex]!.op}): ${e.problem}`, 'an add needs an existing parent; replace and remove need an existing value');
+      // Sidero sends all configPatches as one patch; the operation's position is the useful index.
+      const index = p.patch.field === 'configPatches' ? e.opIndex : p.patch.index;
+      const hint = 'an add needs an existing parent; replace and remove need an existing value';
+      return fail(p, e.path, `operation ${e.opIndex} (${p.ops[e.opIndex]!.op}): ${e.problem}`, hint, index);
     }
     throw e;
   }

@@ -15,6 +15,8 @@ export type PatchKind = 'json6902' | 'strategic';
 /** A patch to apply, named for error messages: `source` like `ServerClass/workers`, `index` its position. */
 export interface ConfigPatch {
   source: string;
+  /** The list the patch comes from, e.g. `strategicPatches`; part of its name in messages. */
+  field?: string;
   index: number;
   /** `auto` decides like talosctl's --config-patch does. */
   kind: PatchKind | 'auto';
@@ -26,8 +28,9 @@ export type LoadedPatch =
   | { kind: 'json6902'; ops: JsonPatchOp[]; label: string; patch: ConfigPatch }
   | { kind: 'strategic'; strategic: StrategicPatch; label: string; patch: ConfigPatch };
 
-export function patchLabel(p: Pick<ConfigPatch, 'source' | 'index'>): string {
-  return `patch ${p.source}[${p.index}]`;
+export function patchLabel(p: Pick<ConfigPatch, 'source' | 'index' | 'field'>): string {
+  if (p.field === 'configPatches') return `patch ${p.source} configPatches`;
+  return p.field ? `patch ${p.source} ${p.field}[${p.index}]` : `patch ${p.source}[${p.index}]`;
 }
 
 function invalid(label: string, message: string, cause?: unknown): never {
