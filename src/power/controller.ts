@@ -4,16 +4,16 @@
  * `status.power`, emits power.* events, and runs power actions, never talking to more than
  * power.maxConcurrent BMCs at once.
  */
-import { annotations as A, type Resource, type Server } from '../api/index.js';
+import { annotations as A, type Server } from '../api/index.js';
 import type { Settings } from '../config/index.js';
 import type { EventBus, PowerAction, PowerState } from '../events/index.js';
 import type { Store, WatchEvent } from '../store/index.js';
 import { errorMessage, MetalboxError } from '../util/errors.js';
 import { performAction, type ActionResult } from './actions.js';
+import { oneLine } from './errors.js';
 import { findIpmitool } from './ipmi/ipmitool.js';
 import { PowerLimiter } from './limiter.js';
-import { RedfishDriver } from './redfish/driver.js';
-import { normalizeFingerprint } from './redfish/tls.js';
+import { bootOptionsOf, driverKey, keepsPin, type Entry } from './entry.js';
 import { driverNameOf, powerDriverFor, type DriverContext } from './select.js';
 import type { BootOptions, PowerDriver } from './types.js';
 import type { ProvisioningAddress } from './wol.js';
@@ -26,16 +26,6 @@ export interface PowerControllerOptions {
   provisioning?: () => ProvisioningAddress;
 }
 
-interface Entry {
-  key: string;
-  driver: PowerDriver | undefined;
-  /** Why there is no driver (bad configuration, ipmitool missing), shown as the reason of `unknown`. */
-  problem: MetalboxError | undefined;
-  timer: NodeJS.Timeout | undefined;
-  reason: string | undefined;
-  /** The driver's certificate pin has been seen recorded on the Server. */
-  pinRecorded?: boolean;
-}
 
 export interface PowerActionResult extends ActionResult {
   server: string;
@@ -110,7 +100,7 @@ export class PowerController {
       else this.schedule(server, 0);
       return { server, driver: driver.name, ...result };
     } catch (e) {
-      this.opts.events.emit({ type: 'power.action', server, driver: driver.name, action, ok: false, error: errorMessage(e) });
+      this.opts.events.emit({ type: 'power.action', server, driver: driver.name, action, ok: false, error: oneLine(e) });
       this.schedule(server, 0);
       throw e;
     }
@@ -144,7 +134,7 @@ export class PowerController {
   /** Make the entry match the server; a new or changed driver is polled after `delayMs` (or soon). */
   private sync(server: Server, delayMs: number | undefined): Entry {
     const name = server.metadata.name;
-    const key = this.driverKey(server);
+    const key = driverKey(server, this.opts.store);
     const old = this.entries.get(name);
     if (old && old.key === key && keepsPin(old, server.metadata.annotations?.[A.BMC_CERT_SHA256])) return old;
     if (old) {
@@ -184,17 +174,6 @@ export class PowerController {
     };
   }
 
-  /** Everything the driver is built from; a change rebuilds it. */
-  private driverKey(s: Server): string {
-    // The pin is left out: recording the certificate trust-on-first-use just pinned must not rebuild the
-    // driver (which holds that pin already); an operator's change of the pin is caught in sync().
-    const ann = Object.entries(s.metadata.annotations ?? {}).filter(([k]) => k.startsWith('metalbox.dev/') && k !== A.BMC_CERT_SHA256);
-    const refs = [s.spec?.bmc?.userFrom?.secretKeyRef, s.spec?.bmc?.passFrom?.secretKeyRef]
-      .map((r) => (r ? this.opts.store.get<Resource>('Secret', r.name, r.namespace || 'default')?.metadata.resourceVersion ?? 'absent' : ''));
-    const macs = s.spec?.hardware?.network?.interfaces?.map((i) => i.mac) ?? [];
-    return JSON.stringify([s.spec?.bmc ?? null, ann, refs, macs, s.spec?.hostname ?? '']);
-  }
-
   private forget(name: string): void {
     const e = this.entries.get(name);
     if (!e) return;
@@ -221,12 +200,12 @@ export class PowerController {
     if (!e || !this.running) return;
     const driver = e.driver;
     let power: PowerState = 'unknown';
-    let reason = e.problem ? errorMessage(e.problem) : undefined;
+    let reason = e.problem ? oneLine(e.problem) : undefined;
     if (driver?.capabilities.status) {
       try {
         power = await this.limiter.run(name, () => driver.status());
       } catch (err) {
-        reason = errorMessage(err);
+        reason = oneLine(err);
       }
       if (this.entries.get(name) !== e) return; // rebuilt meanwhile: the new driver polls itself
     }
@@ -284,30 +263,4 @@ export class PowerController {
     void p.finally(() => this.inflight.delete(p)).catch(() => undefined);
     return p;
   }
-}
-
-/**
- * Whether a Redfish driver's pin still agrees with the server's annotation: the same fingerprint, or no
- * annotation yet because the one just learnt is still being recorded. An annotation the operator changed
- * or removed (after it was recorded) means a new driver.
- */
-function keepsPin(entry: Entry, pin: string | undefined): boolean {
-  const driver = entry.driver;
-  if (!(driver instanceof RedfishDriver)) return true;
-  if (!pin) return !entry.pinRecorded;
-  let wanted: string;
-  try {
-    wanted = normalizeFingerprint(pin);
-  } catch {
-    return false;
-  }
-  if (driver.fingerprint !== wanted) return false;
-  entry.pinRecorded = true;
-  return true;
-}
-
-/** Sidero's `spec.pxeMode`: `uefi` sets the EFI boot flag, `bios` clears it, unset leaves the BMC alone. */
-export function bootOptionsOf(s: Server): BootOptions {
-  const mode = s.spec?.pxeMode;
-  return mode === 'uefi' ? { uefi: true } : mode === 'bios' ? { uefi: false } : {};
 }

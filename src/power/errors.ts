@@ -55,3 +55,9 @@ export function redact(text: string, secrets: readonly (string | undefined)[]): 
   for (const s of secrets) if (s && s.length > 0) out = out.split(s).join('***');
   return out;
 }
+
+/** An error as one line for events and the console: the message, then what to do. */
+export function oneLine(e: unknown): string {
+  if (e instanceof MetalboxError) return e.hint ? `${e.message}; ${e.hint}` : e.message;
+  return e instanceof Error ? e.message : String(e);
+}
