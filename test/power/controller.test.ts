@@ -102,6 +102,20 @@ describe.skipIf(why)(`power controller with a real store, ipmi_sim and a Redfish
     expect(state).not.toContain(PASSWORD);
   });
 
+  it('says how to install ipmitool when it is missing', async () => {
+    const path = process.env['PATH'];
+    process.env['PATH'] = '/nonexistent-dir';
+    const c = new PowerController({ store: rig.store, settings: testSettings(), events: rig.events });
+    try {
+      let err: unknown;
+      await c.act('ipmi-1', 'status').catch((e: unknown) => (err = e));
+      expect(isMetalboxError(err, 'POWER_TOOL_MISSING') && err.hint).toMatch(/apt-get install ipmitool/);
+    } finally {
+      process.env['PATH'] = path;
+      await c.stop();
+    }
+  });
+
   it('talks to at most power.maxConcurrent BMCs at once', async () => {
     const rig2 = await new Rig().open();
     try {

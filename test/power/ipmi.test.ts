@@ -114,6 +114,11 @@ describe.skipIf(why)(`IPMI driver against OpenIPMI ipmi_sim${skipNote(why)}`, ()
     }
   });
 
+  it('also speaks IPMI 1.5 (interface lan)', async () => {
+    sim.setPower(true);
+    expect(await driver({}, { interface: 'lan' }).status()).toBe('on');
+  });
+
   it('falls back to the second cipher suite when the BMC refuses the first, without the 10 s probe', async () => {
     const d = driver({ cipherSuite: 17, fallbackCipherSuite: 3 });
     const t0 = Date.now();
