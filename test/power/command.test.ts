@@ -22,7 +22,7 @@ async function code(p: Promise<unknown>): Promise<string | undefined> {
   return undefined;
 }
 
-const why = missing('bin:qemu-system-x86_64', 'bin:openssl');
+const why = missing('bin:qemu-system-x86_64');
 describe.skipIf(why)(`metalbox power SERVER ACTION${skipNote(why)}`, () => {
   const vm = new QemuVm();
   const bmc = new RedfishBmc({ user: 'admin', password: 'pw-command-test' });

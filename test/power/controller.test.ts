@@ -18,7 +18,7 @@ const creds = {
   passFrom: { secretKeyRef: { namespace: 'default', name: 'bmc-creds', key: 'pass' } },
 };
 
-const why = missing('bin:ipmi_sim', 'bin:ipmitool', 'bin:openssl');
+const why = missing('bin:ipmi_sim', 'bin:ipmitool');
 describe.skipIf(why)(`power controller with a real store, ipmi_sim and a Redfish BMC${skipNote(why)}`, () => {
   const sim = new IpmiSim({ user: 'admin', password: PASSWORD, power: '0' });
   const bmc = new RedfishBmc({ user: 'admin', password: PASSWORD });

@@ -1,17 +1,17 @@
 /**
- * A Redfish BMC for tests: HTTPS with its own self-signed certificate (made by openssl), answering in the
+ * A Redfish BMC for tests: HTTPS with its own self-signed certificate, answering in the
  * shapes of the DMTF Redfish mockups (ServiceRoot, SessionService, a Systems collection and one
  * ComputerSystem with the Reset action and Boot override), with sessions required. It records what it
  * was asked, so tests observe behaviour from the BMC's side.
  */
-import { execFileSync } from 'node:child_process';
-import { X509Certificate } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:https';
+import 'reflect-metadata';
+import * as x509 from '@peculiar/x509';
+import { randomBytes, webcrypto, X509Certificate } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { createServer, type Server } from 'node:https';
 import { setTimeout as sleep } from 'node:timers/promises';
+
+x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
 
 export const SYSTEM_ID = '437XR1138R2';
 const SYSTEM = `/redfish/v1/Systems/${SYSTEM_ID}`;
@@ -32,18 +32,23 @@ export interface Boot {
   BootSourceOverrideMode: string;
 }
 
-export function selfSignedCert(cn: string): { key: string; cert: string; fingerprint: string } {
-  const dir = mkdtempSync(join(tmpdir(), `power-cert-${process.pid}-`));
-  try {
-    execFileSync('openssl', [
-      'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '1',
-      '-subj', `/CN=${cn}`, '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'),
-    ], { stdio: 'ignore' });
-    const cert = readFileSync(join(dir, 'cert.pem'), 'utf8');
-    return { key: readFileSync(join(dir, 'key.pem'), 'utf8'), cert, fingerprint: new X509Certificate(cert).fingerprint256 };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+/** A BMC-style self-signed P-256 certificate (what BMCs ship), made in process. */
+export async function selfSignedCert(cn: string): Promise<{ key: string; cert: string; fingerprint: string }> {
+  const alg = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
+  const keys = (await webcrypto.subtle.generateKey(alg, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
+  const now = Date.now();
+  const cert = await x509.X509CertificateGenerator.createSelfSigned({
+    serialNumber: randomBytes(8).toString('hex'),
+    name: `CN=${cn}`,
+    notBefore: new Date(now - 60_000),
+    notAfter: new Date(now + 86_400_000),
+    keys,
+    signingAlgorithm: alg,
+  });
+  const pem = cert.toString('pem');
+  const pkcs8 = Buffer.from(await webcrypto.subtle.exportKey('pkcs8', keys.privateKey)).toString('base64');
+  const key = `-----BEGIN PRIVATE KEY-----\n${pkcs8.match(/.{1,64}/g)!.join('\n')}\n-----END PRIVATE KEY-----\n`;
+  return { key, cert: pem, fingerprint: new X509Certificate(pem).fingerprint256 };
 }
 
 export class RedfishBmc {
@@ -60,26 +65,30 @@ export class RedfishBmc {
   readonly sessions = new Map<string, string>();
   port = 0;
   private etag = 1;
-  private readonly server: Server;
-  readonly fingerprint: string;
+  private server: Server | undefined;
+  /** SHA-256 of the certificate, known once started. */
+  fingerprint = '';
 
-  constructor(private readonly opts: RedfishBmcOptions, cert = selfSignedCert('bmc.test')) {
-    this.fingerprint = cert.fingerprint;
-    this.server = createServer({ key: cert.key, cert: cert.cert }, (req, res) => void this.handle(req, res));
-  }
+  constructor(private readonly opts: RedfishBmcOptions) {}
 
   get url(): string {
     return `https://127.0.0.1:${this.port}`;
   }
 
   async start(): Promise<void> {
-    await new Promise<void>((r) => this.server.listen(0, '127.0.0.1', r));
-    this.port = (this.server.address() as { port: number }).port;
+    const cert = await selfSignedCert('bmc.test');
+    this.fingerprint = cert.fingerprint;
+    const server = createServer({ key: cert.key, cert: cert.cert }, (req, res) => void this.handle(req, res));
+    this.server = server;
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    this.port = (server.address() as { port: number }).port;
   }
 
   async stop(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise<void>((r) => this.server.close(() => r()));
+    const server = this.server;
+    if (!server) return;
+    server.closeAllConnections();
+    await new Promise<void>((r) => server.close(() => r()));
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
