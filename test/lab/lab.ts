@@ -102,11 +102,14 @@ export class Lab {
     return { ns, bridge: 'br0', label };
   }
 
-  /** A machine with one interface (eth0) on `segment`, with an address (CIDR) or none (a DHCP client). */
-  async host(label: string, segment: Segment, cidr?: string): Promise<Host> {
+  /**
+   * A machine with one interface (eth0) on `segment`, with an address (CIDR) or none (a DHCP client),
+   * and optionally a fixed MAC.
+   */
+  async host(label: string, segment: Segment, cidr?: string, mac?: string): Promise<Host> {
     const ns = await this.netns(label);
     const host: Host = { ns, label, interfaces: [] };
-    await this.attach(host, segment, cidr);
+    await this.attach(host, segment, cidr, mac);
     return host;
   }
 
