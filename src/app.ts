@@ -1,7 +1,9 @@
 import { join } from 'node:path';
 import type { Settings } from './config/index.js';
 import { ControlServer } from './control/index.js';
+import { createControllers, type ControllerManager } from './controllers/index.js';
 import { EventBus } from './events/index.js';
+import { PowerController } from './power/index.js';
 import { runOp, type ApplianceStatus, type OpsContext } from './ops/index.js';
 import { ServiceSet } from './services.js';
 import { openState } from './state.js';
@@ -21,6 +23,7 @@ export interface App {
   store: JsonStore;
   ops: OpsContext;
   services: ServiceSet;
+  controllers: ControllerManager;
   status(): ApplianceStatus;
   start(): Promise<void>;
   stop(reason?: string): Promise<void>;
@@ -53,6 +56,11 @@ export async function buildApp(config: AppConfig): Promise<App> {
   const ops: OpsContext = { store: opened.store, events, settings: config.settings, dataDir: config.dataDir, services: { status } };
   const control = new ControlServer(config.dataDir, (op, args) => runOp(ops, op, args));
   services.add({ name: 'control', start: () => control.start(), stop: () => control.stop(), describe: () => control.path });
+  const controllers = createControllers({ store: opened.store, events, settings: config.settings });
+  services.add({ name: 'controllers', start: () => controllers.start(), stop: () => controllers.stop() });
+  const power = new PowerController({ store: opened.store, settings: config.settings, events });
+  services.add(power);
+  ops.services.power = power;
 
   let stopped = false;
   return {
@@ -61,6 +69,7 @@ export async function buildApp(config: AppConfig): Promise<App> {
     store: opened.store,
     ops,
     services,
+    controllers,
     status,
     start: async () => {
       await services.startAll();

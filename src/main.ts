@@ -2,6 +2,10 @@ import 'reflect-metadata';
 import { Command } from 'commander';
 import { settingsSchema, settingsTemplate } from './config/index.js';
 import { registerResources } from './cli/resources.js';
+import { registerPower } from './cli/power.js';
+import { registerClusters } from './cli/clusters.js';
+import { registerServers } from './cli/servers.js';
+import { registerGen } from './cli/gen.js';
 import { registerServe, startApp, untilSignal } from './cli/serve.js';
 import { settingsFor, type GlobalOptions } from './cli/context.js';
 import { errorMessage, isMetalboxError } from './util/errors.js';
@@ -37,6 +41,10 @@ export function buildProgram(): Command {
 
   registerServe(program);
   registerResources(program);
+  registerPower(program);
+  registerServers(program);
+  registerClusters(program);
+  registerGen(program);
   return program;
 }
 

@@ -61,6 +61,21 @@ export const TALOS_VERSION = `${PREFIX}talos-version`;
  */
 export const BUILT_IN = `${PREFIX}built-in`;
 
+/**
+ * Labels (not annotations: selectors match them). Server: reserved for a cluster by the operator
+ * (`servers.assignCluster`): allocation for that cluster prefers it, and no other cluster takes it.
+ */
+export const CLUSTER_LABEL = `${PREFIX}cluster`;
+
+/** Server: with CLUSTER_LABEL, the role it is reserved for: `controlplane` or `worker`. */
+export const ROLE_LABEL = `${PREFIX}role`;
+
+/**
+ * Server: membership of a ServerClass created from the console, whose selector is `metalbox.dev/class=<name>`.
+ * Assigning a server to such a class sets this label.
+ */
+export const CLASS_LABEL = `${PREFIX}class`;
+
 export const POWER_DRIVERS = ['ipmi', 'redfish', 'wol', 'qemu', 'manual', 'none'] as const;
 export const IPXE_BINARIES = ['ipxe', 'snponly'] as const;
 export const ARCHES = ['amd64', 'arm64'] as const;

@@ -1,5 +1,7 @@
 import './appliance.js';
 import './resources.js';
+import './servers.js';
+import './clusters.js';
 
 export { runOp, opNames, defineOps, type OpHandler } from './registry.js';
 export type { OpsContext, ServiceHandles, ApplianceStatus, ServiceStatus } from './types.js';
