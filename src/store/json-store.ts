@@ -5,6 +5,7 @@ import { keyOf, resourceKey, type Resource } from '../api/meta.js';
 import { matchesSelector } from '../api/selector.js';
 import { MetalboxError } from '../util/errors.js';
 import { deepFreeze } from './freeze.js';
+import { SliceQueue } from './slice-queue.js';
 import { DurableStateAdapter, SCHEMA_VERSION, type StateFile } from './state-file.js';
 import type { ListOptions, Store, WatchEvent, WatchOptions } from './types.js';
 
@@ -48,8 +49,7 @@ export class JsonStore implements Store {
   private readonly byKind = new Map<string, Map<string, Resource>>();
   /** Each object's JSON bytes, kept so a write serialises only what changed. */
   private readonly json = new Map<string, Buffer>();
-  private readonly queue: (() => void)[] = [];
-  private draining = false;
+  private readonly queue = new SliceQueue(SLICE_MS);
   private readonly listeners = new Set<{ fn: (e: WatchEvent) => void; kinds: Set<string> | undefined }>();
   private readonly db: Low<StateFile>;
   private rv = 0;
@@ -171,44 +171,20 @@ export class JsonStore implements Store {
     return this.commit(key, structuredClone(cur), 'DELETED');
   }
 
-  /**
-   * Writes are applied in arrival order from a queue, in slices of a few milliseconds, so that a caller
-   * issuing a thousand changes at once never blocks the event loop for long.
-   */
-  private enqueue(apply: () => Resource | Promise<Resource> | undefined): Promise<Resource | undefined> {
-    return new Promise((resolve, reject) => {
-      this.queue.push(() => {
-        try {
-          const r = apply();
-          if (r instanceof Promise) r.then(resolve, reject);
-          else resolve(r);
-        } catch (e) {
-          reject(e);
-        }
-      });
-      if (this.queue.length === 1 && !this.draining) setImmediate(() => this.drain());
-    });
-  }
-
-  private drain(): void {
-    this.draining = true;
-    const until = performance.now() + SLICE_MS;
-    let i = 0;
-    while (i < this.queue.length && (i === 0 || performance.now() < until)) this.queue[i++]!();
-    this.queue.splice(0, i);
-    this.draining = false;
-    if (this.queue.length) setImmediate(() => this.drain());
-  }
-
   watch(fn: (e: WatchEvent) => void, opts: WatchOptions = {}): () => void {
     const entry = { fn, kinds: opts.kinds ? new Set(opts.kinds) : undefined };
     this.listeners.add(entry);
     return () => this.listeners.delete(entry);
   }
 
+  /** Writes are applied in arrival order, in short slices (see SliceQueue). */
+  private enqueue(apply: () => Resource | Promise<Resource> | undefined): Promise<Resource | undefined> {
+    return this.queue.run(apply);
+  }
+
   /** Resolves when everything queued so far is durable. */
   async flushed(): Promise<void> {
-    while (this.queue.length || this.draining) await new Promise((r) => setImmediate(r));
+    await this.queue.drained();
     if (this.batch.undo.length === 0 && !this.flushing) return;
     await new Promise<void>((resolve, reject) => this.batch.waiters.push({ resolve, reject }));
   }
