@@ -24,6 +24,18 @@ export interface ConfigDocument {
 
 export const LEGACY_KIND = 'v1alpha1';
 
+/** A document that does not decode; `path` is where inside it (empty when the document as a whole is wrong). */
+export class DocumentError extends MetalboxError {
+  constructor(
+    message: string,
+    readonly path: string,
+    hint: string,
+  ) {
+    super('TALOS_CONFIG_INVALID', message, { hint });
+    this.name = 'DocumentError';
+  }
+}
+
 export function documentId(d: Pick<ConfigDocument, 'apiVersion' | 'kind' | 'name'>): string {
   return `${d.apiVersion}/${d.kind}${d.name !== undefined ? `/${d.name}` : ''}`;
 }
@@ -77,9 +89,8 @@ export function decodeDocument(value: YamlValue, where: string, model = typeMode
     return { ...head, struct, value: decoded };
   } catch (e) {
     if (e instanceof PathError) {
-      throw new MetalboxError('TALOS_CONFIG_INVALID', `${where}: ${describeDocument(head)}: ${e.message}`, {
-        hint: 'check the field name and type against the Talos configuration reference',
-      });
+      const hint = 'check the field name and type against the Talos configuration reference';
+      throw new DocumentError(`${where}: ${describeDocument(head)}: ${e.message}`, e.path, hint);
     }
     throw e;
   }

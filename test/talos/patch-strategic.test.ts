@@ -126,6 +126,8 @@ describe.skipIf(why)(`strategic merge patches${skipNote(why)}`, () => {
       throw new Error('no error');
     })();
     expect(e1.code).toBe('TALOS_PATCH_INVALID');
+    expect(e1).toBeInstanceOf(PatchError);
+    expect(e1).toMatchObject({ source: 'ServerClass/workers', index: 3, path: 'machine.install.diks' });
     expect(e1.message).toContain('patch ServerClass/workers[3]');
     expect(e1.message).toContain('install.diks: unknown field "diks"');
     expect(() => applyPatches(config(), [sp('machine:\n  install:\n    wipe: sometimes\n')])).toThrow(/machine\.install\.wipe: expected true or false/);

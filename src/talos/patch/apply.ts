@@ -7,7 +7,6 @@
  * patch; written with Talos's encoder) or the bytes a JSON patch produced (written as yaml.v2 writes
  * JSON-converted data: keys sorted, 2-space indent), and is converted only when the next patch needs it.
  */
-import { MetalboxError } from '../../util/errors.js';
 import { decodeDocument, encodeConfig, parseConfig, type ConfigDocument } from '../documents.js';
 import { typeModel } from '../model/build.js';
 import { PathError } from '../model/decode.js';
@@ -16,22 +15,12 @@ import type { TypeModel } from '../model/types.js';
 import { emitYaml, type YNode } from '../yaml/emitter.js';
 import { parseYamlDocuments, type YamlObject, type YamlValue } from '../yaml/parse.js';
 import { resolvePlain } from '../yaml/resolve.js';
+import { PatchError } from './errors.js';
 import { applyJsonPatch, JsonPatchError } from './json6902.js';
 import { loadPatch, type ConfigPatch, type LoadedPatch } from './load.js';
 import { applyStrategicPatch } from './strategic.js';
 
-export class PatchError extends MetalboxError {
-  constructor(
-    readonly source: string,
-    readonly index: number,
-    readonly path: string,
-    message: string,
-    hint: string,
-  ) {
-    super('TALOS_PATCH_FAILED', message, { hint });
-    this.name = 'PatchError';
-  }
-}
+export { PatchError };
 
 export type ConfigState =
   | { form: 'text'; text: string }

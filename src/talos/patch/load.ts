@@ -4,6 +4,8 @@
  * otherwise an RFC 6902 JSON patch (JSON, or a YAML list of operations).
  */
 import { MetalboxError } from '../../util/errors.js';
+import { DocumentError } from '../documents.js';
+import { PatchError } from './errors.js';
 import { typeModel } from '../model/build.js';
 import type { TypeModel } from '../model/types.js';
 import { parseYamlDocuments, type YamlValue } from '../yaml/parse.js';
@@ -33,44 +35,53 @@ export function patchLabel(p: Pick<ConfigPatch, 'source' | 'index' | 'field'>): 
   return p.field ? `patch ${p.source} ${p.field}[${p.index}]` : `patch ${p.source}[${p.index}]`;
 }
 
-function invalid(label: string, message: string, cause?: unknown): never {
-  throw new MetalboxError('TALOS_PATCH_INVALID', `${label}: ${message}`, {
-    hint: 'a patch is either a partial machine config (strategic merge) or a list of JSON patch operations',
-    cause,
-  });
+const SHAPE_HINT = 'a patch is either a partial machine config (strategic merge) or a list of JSON patch operations';
+
+function invalid(p: ConfigPatch, message: string, path = '', hint = SHAPE_HINT): never {
+  throw new PatchError(p.source, p.index, path, `${patchLabel(p)}: ${message}`, hint, 'TALOS_PATCH_INVALID');
 }
 
-function values(p: ConfigPatch, label: string): YamlValue[] {
-  if (typeof p.patch === 'string') return parseYamlDocuments(p.patch, label).map((d) => d.value);
-  return [p.patch as YamlValue];
+/** Re-raises an error from parsing or decoding as a PatchError naming the patch (messages already carry the label). */
+function rethrow(p: ConfigPatch, e: unknown): never {
+  const label = patchLabel(p);
+  const strip = (m: string): string => (m.startsWith(label) ? m.slice(label.length).replace(/^[: ]+/, '') : m);
+  if (e instanceof DocumentError) return invalid(p, strip(e.message), e.path, e.hint ?? SHAPE_HINT);
+  if (e instanceof MetalboxError) return invalid(p, strip(e.message), '', e.hint ?? SHAPE_HINT);
+  return invalid(p, (e as Error).message);
 }
 
-function asOps(vals: YamlValue[], label: string): JsonPatchOp[] {
-  if (vals.length !== 1) invalid(label, 'a JSON patch is one list of operations');
-  const v = vals[0]!;
-  const ops = (Array.isArray(v) ? v : [v]) as unknown;
-  const problem = checkOps(ops);
-  if (problem) invalid(label, problem);
-  return ops as JsonPatchOp[];
-}
-
-function asStrategic(vals: YamlValue[], label: string, model: TypeModel): StrategicPatch {
+function values(p: ConfigPatch): YamlValue[] {
+  if (typeof p.patch !== 'string') return [p.patch as YamlValue];
   try {
-    return loadStrategicPatch(vals, label, model);
+    return parseYamlDocuments(p.patch, patchLabel(p)).map((d) => d.value);
   } catch (e) {
-    if (e instanceof MetalboxError) throw new MetalboxError('TALOS_PATCH_INVALID', e.message, { hint: e.hint ?? '', cause: e });
-    return invalid(label, (e as Error).message, e);
+    return rethrow(p, e);
   }
 }
 
-/** Loads a patch; syntax errors, unknown fields and malformed operations are errors naming the patch. */
+function asOps(p: ConfigPatch, vals: YamlValue[]): JsonPatchOp[] {
+  if (vals.length !== 1) invalid(p, 'a JSON patch is one list of operations');
+  const v = vals[0]!;
+  const ops = (Array.isArray(v) ? v : [v]) as unknown;
+  const problem = checkOps(ops);
+  if (problem) invalid(p, problem);
+  return ops as JsonPatchOp[];
+}
+
+function asStrategic(p: ConfigPatch, vals: YamlValue[], model: TypeModel): StrategicPatch {
+  try {
+    return loadStrategicPatch(vals, patchLabel(p), model);
+  } catch (e) {
+    return rethrow(p, e);
+  }
+}
+
+/** Loads a patch; syntax errors, unknown fields and malformed operations are PatchErrors (TALOS_PATCH_INVALID). */
 export function loadPatch(p: ConfigPatch, model: TypeModel = typeModel()): LoadedPatch {
   const label = patchLabel(p);
-  const vals = values(p, label);
-  if (vals.length === 0) invalid(label, 'the patch is empty');
-  if (p.kind === 'json6902') return { kind: 'json6902', ops: asOps(vals, label), label, patch: p };
-  if (p.kind === 'strategic') return { kind: 'strategic', strategic: asStrategic(vals, label, model), label, patch: p };
-  // auto: a list is a JSON patch; anything else must load as a config.
-  if (vals.length === 1 && Array.isArray(vals[0])) return { kind: 'json6902', ops: asOps(vals, label), label, patch: p };
-  return { kind: 'strategic', strategic: asStrategic(vals, label, model), label, patch: p };
+  const vals = values(p);
+  if (vals.length === 0) invalid(p, 'the patch is empty');
+  const json = p.kind === 'json6902' || (p.kind === 'auto' && vals.length === 1 && Array.isArray(vals[0]));
+  if (json) return { kind: 'json6902', ops: asOps(p, vals), label, patch: p };
+  return { kind: 'strategic', strategic: asStrategic(p, vals, model), label, patch: p };
 }

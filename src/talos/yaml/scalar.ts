@@ -36,105 +36,95 @@ function isBlankZ(cp: number | undefined): boolean {
 const FIRST_INDICATORS = new Set('#,[]{}&*!|>\'"%@`');
 const INNER_FLOW_INDICATORS = new Set(',?[]{}');
 
+interface Scan {
+  block: boolean;
+  flow: boolean;
+  lineBreaks: boolean;
+  special: boolean;
+  tabs: boolean;
+  leadingSpace: boolean;
+  leadingBreak: boolean;
+  trailingSpace: boolean;
+  trailingBreak: boolean;
+  breakSpace: boolean;
+  spaceBreak: boolean;
+}
+
+/** Indicator characters that forbid the plain style in flow or block context. */
+function scanIndicator(scan: Scan, ch: string, first: boolean, followedByWs: boolean, precededByWs: boolean): void {
+  if (first) {
+    if (FIRST_INDICATORS.has(ch)) {
+      scan.flow = true;
+      scan.block = true;
+    } else if (ch === '?' || ch === ':') {
+      scan.flow = true;
+      if (followedByWs) scan.block = true;
+    } else if (ch === '-' && followedByWs) {
+      scan.flow = true;
+      scan.block = true;
+    }
+  } else if (INNER_FLOW_INDICATORS.has(ch)) {
+    scan.flow = true;
+  } else if (ch === ':') {
+    scan.flow = true;
+    if (followedByWs) scan.block = true;
+  } else if (ch === '#' && precededByWs) {
+    scan.flow = true;
+    scan.block = true;
+  }
+}
+
+function scanScalar(cps: number[]): Scan {
+  const scan: Scan = {
+    block: false, flow: false, lineBreaks: false, special: false, tabs: false, leadingSpace: false,
+    leadingBreak: false, trailingSpace: false, trailingBreak: false, breakSpace: false, spaceBreak: false,
+  };
+  let prevSpace = false;
+  let prevBreak = false;
+  let precededByWs = true;
+  const last = cps.length - 1;
+  for (let i = 0; i < cps.length; i++) {
+    const c = cps[i]!;
+    scanIndicator(scan, String.fromCodePoint(c), i === 0, i === last || isBlank(cps[i + 1]), precededByWs);
+    if (c === 0x09) scan.tabs = true;
+    else if (!isPrintable(c)) scan.special = true;
+    if (c === 0x20) {
+      scan.leadingSpace ||= i === 0;
+      scan.trailingSpace ||= i === last;
+      scan.breakSpace ||= prevBreak;
+    } else if (isBreak(c)) {
+      scan.lineBreaks = true;
+      scan.leadingBreak ||= i === 0;
+      scan.trailingBreak ||= i === last;
+      scan.spaceBreak ||= prevSpace;
+    }
+    prevSpace = c === 0x20;
+    prevBreak = isBreak(c);
+    precededByWs = isBlankZ(c);
+  }
+  return scan;
+}
+
 /** yaml_emitter_analyze_scalar. */
 export function analyzeScalar(value: string): ScalarAnalysis {
   if (value.length === 0) {
     return { multiline: false, flowPlainAllowed: false, blockPlainAllowed: true, singleQuotedAllowed: true, blockAllowed: false };
   }
-  const cps = Array.from(value, (ch) => ch.codePointAt(0)!);
-  let block = false;
-  let flow = false;
-  let lineBreaks = false;
-  let special = false;
-  let tabs = false;
-  let leadingSpace = false;
-  let leadingBreak = false;
-  let trailingSpace = false;
-  let trailingBreak = false;
-  let breakSpace = false;
-  let spaceBreak = false;
-  let prevSpace = false;
-  let prevBreak = false;
+  const s = scanScalar(Array.from(value, (ch) => ch.codePointAt(0)!));
   if (value.startsWith('---') || value.startsWith('...')) {
-    block = true;
-    flow = true;
+    s.block = true;
+    s.flow = true;
   }
-  let precededByWs = true;
-  for (let i = 0; i < cps.length; i++) {
-    const c = cps[i]!;
-    const ch = String.fromCodePoint(c);
-    const followedByWs = i + 1 >= cps.length || isBlank(cps[i + 1]);
-    if (i === 0) {
-      if (FIRST_INDICATORS.has(ch)) {
-        flow = true;
-        block = true;
-      } else if (ch === '?' || ch === ':') {
-        flow = true;
-        if (followedByWs) block = true;
-      } else if (ch === '-' && followedByWs) {
-        flow = true;
-        block = true;
-      }
-    } else if (INNER_FLOW_INDICATORS.has(ch)) {
-      flow = true;
-    } else if (ch === ':') {
-      flow = true;
-      if (followedByWs) block = true;
-    } else if (ch === '#' && precededByWs) {
-      flow = true;
-      block = true;
-    }
-    if (c === 0x09) tabs = true;
-    else if (!isPrintable(c)) special = true;
-    if (c === 0x20) {
-      if (i === 0) leadingSpace = true;
-      if (i === cps.length - 1) trailingSpace = true;
-      if (prevBreak) breakSpace = true;
-      prevSpace = true;
-      prevBreak = false;
-    } else if (isBreak(c)) {
-      lineBreaks = true;
-      if (i === 0) leadingBreak = true;
-      if (i === cps.length - 1) trailingBreak = true;
-      if (prevSpace) spaceBreak = true;
-      prevSpace = false;
-      prevBreak = true;
-    } else {
-      prevSpace = false;
-      prevBreak = false;
-    }
-    precededByWs = isBlankZ(c);
-  }
-  const a: ScalarAnalysis = {
-    multiline: lineBreaks,
-    flowPlainAllowed: true,
-    blockPlainAllowed: true,
-    singleQuotedAllowed: true,
-    blockAllowed: true,
+  const edges = s.leadingSpace || s.leadingBreak || s.trailingSpace || s.trailingBreak;
+  const noQuotes = s.breakSpace || s.spaceBreak || s.tabs || s.special;
+  const noPlain = edges || noQuotes || s.lineBreaks;
+  return {
+    multiline: s.lineBreaks,
+    flowPlainAllowed: !noPlain && !s.flow,
+    blockPlainAllowed: !noPlain && !s.block,
+    singleQuotedAllowed: !noQuotes,
+    blockAllowed: !s.trailingSpace && !s.spaceBreak && !s.special,
   };
-  if (leadingSpace || leadingBreak || trailingSpace || trailingBreak) {
-    a.flowPlainAllowed = false;
-    a.blockPlainAllowed = false;
-  }
-  if (trailingSpace) a.blockAllowed = false;
-  if (breakSpace) {
-    a.flowPlainAllowed = false;
-    a.blockPlainAllowed = false;
-    a.singleQuotedAllowed = false;
-  }
-  if (spaceBreak || tabs || special) {
-    a.flowPlainAllowed = false;
-    a.blockPlainAllowed = false;
-    a.singleQuotedAllowed = false;
-  }
-  if (spaceBreak || special) a.blockAllowed = false;
-  if (lineBreaks) {
-    a.flowPlainAllowed = false;
-    a.blockPlainAllowed = false;
-  }
-  if (flow) a.flowPlainAllowed = false;
-  if (block) a.blockPlainAllowed = false;
-  return a;
 }
 
 export type ScalarStyle = 'plain' | 'single' | 'double' | 'literal';
