@@ -146,3 +146,10 @@ describe.skipIf(why)(`strategic merge patches${skipNote(why)}`, () => {
     expect(d!.cluster.adminKubeconfig.certLifetime).toBe('1h30m0s');
   });
 });
+
+describe.skipIf(why)(`Talos's own unmarshalers${skipNote(why)}`, () => {
+  it('trims leading line breaks from inline manifests, as ClusterInlineManifests does', () => {
+    const [d] = patched(['cluster:\n  inlineManifests:\n    - name: ns\n      contents: "\\n\\napiVersion: v1\\nkind: Namespace\\n"\n']);
+    expect(d!.cluster.inlineManifests).toEqual([{ name: 'ns', contents: 'apiVersion: v1\nkind: Namespace\n' }]);
+  });
+});

@@ -31,6 +31,12 @@ function kindOf(v: YamlValue): string {
   return `${typeof v === 'string' ? 'string' : typeof v} ${JSON.stringify(v)}`;
 }
 
+/** Custom unmarshalers Talos has for a few fields. */
+const NORMALIZE: Record<string, (v: YamlValue) => YamlValue> = {
+  // ClusterInlineManifests.UnmarshalYAML trims leading tabs and line breaks from each manifest.
+  'v1alpha1.ClusterInlineManifest.contents': (v) => (typeof v === 'string' ? v.replace(/^[\t\n\v\f\r]+/, '') : v),
+};
+
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
 export function decodeStruct(model: TypeModel, spec: StructSpec, v: YamlValue, path: string): YamlObject {
@@ -41,7 +47,9 @@ export function decodeStruct(model: TypeModel, spec: StructSpec, v: YamlValue, p
     if (!field) throw new PathError(joinPath(path, key), `unknown field "${key}" (not a field of ${spec.name})`);
     const value = v[key]!;
     if (value === null) continue;
-    setKey(out, key, decodeValue(model, field.type, value, joinPath(path, key)));
+    const decoded = decodeValue(model, field.type, value, joinPath(path, key));
+    const normalize = NORMALIZE[`${spec.name}.${key}`];
+    setKey(out, key, normalize ? normalize(decoded) : decoded);
   }
   return out;
 }
