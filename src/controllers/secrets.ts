@@ -21,7 +21,7 @@ export function secretWith(name: string, namespace: string, values: Record<strin
   };
 }
 
-/** The cluster's secrets bundle, generated once (as CABPT does) and kept in `<cluster>-talos`. */
+/** The cluster's secrets bundle, generated once (as CABPT does) and kept in `<cluster>-talos` in CABPT's layout. */
 export async function clusterSecrets(store: Store, cluster: Cluster, talosVersion: string | undefined): Promise<SecretsBundle> {
   const ns = cluster.metadata.namespace ?? 'default';
   const name = bundleSecretName(cluster.metadata.name);
@@ -31,7 +31,7 @@ export async function clusterSecrets(store: Store, cluster: Cluster, talosVersio
   const again = secretValue(store.get<Secret>('Secret', name, ns), 'bundle');
   if (again) return parseSecretsBundle(again); // created meanwhile
   await store.create(
-    secretWith(name, ns, { bundle: stringifySecretsBundle(bundle) }, { labels: { [CLUSTER_NAME_LABEL]: cluster.metadata.name }, ownerReferences: [ownerRef(cluster, false)] }),
+    secretWith(name, ns, { bundle: stringifySecretsBundle(bundle, 'v2') }, { labels: { [CLUSTER_NAME_LABEL]: cluster.metadata.name }, ownerReferences: [ownerRef(cluster, false)] }),
   );
   return bundle;
 }

@@ -1,6 +1,6 @@
 import type { Cluster, Machine, MachineDeployment, Secret, TalosControlPlane } from '../api/index.js';
 import { bundleSecretName, CONTROL_PLANE_NAME_LABEL, endpointOf, secretValue } from '../controllers/index.js';
-import { contractString, defaultKubernetesVersion, kubeconfig, parseContract, parseSecretsBundle, talosconfig } from '../talos/index.js';
+import { contractString, defaultKubernetesVersion, kubeconfig, parseContract, parseSecretsBundle, prepareSecretsBundle, talosconfig } from '../talos/index.js';
 import { MetalboxError } from '../util/errors.js';
 import { clusterManifests, type ClusterForm } from './cluster-template.js';
 import { defineOps } from './registry.js';
@@ -24,6 +24,7 @@ async function create(ctx: OpsContext, form: ClusterForm): Promise<{ created: st
     if (!ctx.store.get('ServerClass', cls)) throw new MetalboxError('NOT_FOUND', `server class "${cls}" not found`, { hint: 'create it first, or use the built-in class "any"' });
   }
   const contract = parseContract(form.talosVersion);
+  prepareSecretsBundle(); // the RSA-4096 key takes a second or two: start it now, in the thread pool
   const objects = clusterManifests({
     ...form,
     namespace: ns,
