@@ -1,6 +1,7 @@
 /**
  * The DHCP service the app wires: proxy or full mode (or off) over the sockets of server.ts.
  */
+import { mkdir } from 'node:fs/promises';
 import type { Settings } from '../config/index.js';
 import { parseRange } from '../config/index.js';
 import type { EventBus } from '../events/index.js';
@@ -139,6 +140,7 @@ async function loadLeases(opts: DhcpServiceOptions): Promise<LeaseTable> {
     reservations: opts.settings.dhcp.reservations.map((r) => ({ mac: r.mac, address: r.address, hostname: r.hostname })),
     excluded: [opts.address, opts.subnet.network, opts.subnet.broadcast],
   });
+  await mkdir(opts.dataDir, { recursive: true, mode: 0o700 });
   table.load(await readLeaseFile(leaseFilePath(opts.dataDir)));
   return table;
 }

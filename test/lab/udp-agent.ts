@@ -24,8 +24,9 @@ void serveChild<AgentConfig>(async (config, emit) => {
   sock.setBroadcast(true);
   sock.on('error', () => undefined);
   sock.on('message', (msg, rinfo) => emit({ type: 'udp', hex: msg.toString('hex'), from: rinfo.address, fromPort: rinfo.port, t: Date.now() }));
+  // A client without a route for the destination (e.g. 255.255.255.255 with no default route) gets an error.
   const send = (p: Packet) =>
-    new Promise<void>((resolve) => sock.send(Buffer.from(p.hex, 'hex'), p.port, p.address, () => resolve()));
+    new Promise<void>((resolve, reject) => sock.send(Buffer.from(p.hex, 'hex'), p.port, p.address, (e) => (e ? reject(e) : resolve())));
   return {
     ready: { port: sock.address().port },
     ops: {
