@@ -56,6 +56,18 @@ export const ARCH = `${PREFIX}arch`;
 export const TALOS_VERSION = `${PREFIX}talos-version`;
 
 /**
+ * Server, written by Metalbox: the boot token of the install in progress, as its SHA-256, expiry and the
+ * address that fetched the install script (`sha256=<hex>;expires=<time>;peer=<address>`). Never the token.
+ */
+export const BOOT_TOKEN = `${PREFIX}boot-token`;
+
+/**
+ * Server, written by Metalbox: what iPXE reported that Sidero's hardware shape has no field for (firmware,
+ * asset tag, board serial, the booting NIC's chip and bus) and, for a machine known by its MAC, why. JSON.
+ */
+export const BOOT_FACTS = `${PREFIX}boot-facts`;
+
+/**
  * Objects loaded from Metalbox's built-in profiles carry this, naming the profile file; a user's change is
  * never overwritten by a later start.
  */
@@ -86,6 +98,15 @@ interface AnnotationRule {
   expect: string;
 }
 
+function isJsonObject(v: string): boolean {
+  try {
+    const o: unknown = JSON.parse(v);
+    return typeof o === 'object' && o !== null && !Array.isArray(o);
+  } catch {
+    return false;
+  }
+}
+
 const MAC = /^[0-9a-fA-F]{2}([:-][0-9a-fA-F]{2}){5}$/;
 
 const RULES: Record<string, AnnotationRule> = {
@@ -100,6 +121,12 @@ const RULES: Record<string, AnnotationRule> = {
   [QEMU_QMP]: { kinds: ['Server'], test: (v) => v.startsWith('unix:') || /^[^:]+:\d+$/.test(v), expect: 'unix:/path/to/socket or host:port' },
   [ARCH]: { kinds: ['Environment'], test: (v) => (ARCHES as readonly string[]).includes(v), expect: ARCHES.join(', ') },
   [TALOS_VERSION]: { kinds: ['Environment'], test: (v) => /^v\d+\.\d+\.\d+/.test(v), expect: 'a Talos release such as v1.13.9' },
+  [BOOT_TOKEN]: {
+    kinds: ['Server'],
+    test: (v) => /^sha256=[0-9a-f]{64};expires=[^;]+;peer=[^;]+$/.test(v),
+    expect: 'sha256=<hex>;expires=<time>;peer=<address>, as Metalbox writes it (leave it out to keep the stored one)',
+  },
+  [BOOT_FACTS]: { kinds: ['Server'], test: isJsonObject, expect: 'a JSON object, as Metalbox writes it' },
   [BUILT_IN]: { kinds: [], test: () => true, expect: '' },
 };
 

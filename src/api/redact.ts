@@ -31,7 +31,11 @@ function hideTalosConfigSpec(spec: unknown): void {
 }
 
 const REDACTORS: Record<string, (o: Obj) => void> = {
-  Server: (o) => hide(isPlainObject(o['spec']) ? o['spec']['bmc'] : undefined, 'pass'),
+  Server: (o) => {
+    hide(isPlainObject(o['spec']) ? o['spec']['bmc'] : undefined, 'pass');
+    // The boot token's hash: not the token, but treated like a secret all the same.
+    hide(isPlainObject(o['metadata']) ? o['metadata']['annotations'] : undefined, 'metalbox.dev/boot-token');
+  },
   Secret: (o) => {
     hideAllValues(o['data']);
     hideAllValues(o['stringData']);

@@ -29,6 +29,8 @@ export function severityOf(e: MetalboxEvent): Severity {
       return 'warn';
     case 'service.state':
       return e.state === 'failed' ? 'error' : 'info';
+    case 'http.error':
+      return 'error';
     case 'power.action':
       return e.ok ? 'info' : 'error';
     case 'tftp.transfer':

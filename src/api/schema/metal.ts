@@ -138,6 +138,7 @@ const asset = { url: str({ format: httpUrl }), sha512: str({ format: sha512Hex }
 export const environmentSchema = obj({
   spec: dflt(obj({ kernel: obj({ ...asset, args: list(str()) }), initrd: obj(asset) }), {}),
   status: obj({
-    conditions: list(obj({ ...asset, url: str(), status: req(str()), type: req(str()) })),
+    // Sidero's condition per asset, plus the reason and message Metalbox adds (status is never exported).
+    conditions: list(obj({ ...asset, url: str(), status: req(str()), type: req(str()), reason: str(), message: str() })),
   }),
 });

@@ -211,6 +211,10 @@ export interface EnvironmentSpec {
 export interface AssetCondition extends Asset {
   status: 'True' | 'False' | 'Unknown';
   type: string;
+  /** Metalbox: why (Verified, NotCached, ChecksumMismatch ...). */
+  reason?: string;
+  /** Metalbox: what to do, in the operator's words. */
+  message?: string;
 }
 
 export interface EnvironmentStatus {

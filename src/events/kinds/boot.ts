@@ -11,7 +11,9 @@ export type BootEvent =
   | (Subject & { type: 'audit.denied'; peer: string; path: string; reason: string })
   | { type: 'assets.status'; environment: string; asset: 'kernel' | 'initrd'; ready: boolean; detail?: string }
   | (Subject & { type: 'talos.event'; server: string; phase: string; detail?: string })
-  | (Subject & { type: 'talos.log'; server: string; line: string });
+  | (Subject & { type: 'talos.log'; server: string; line: string })
+  /** A request the HTTP service could not answer because of a fault on Metalbox's side (answered 500). */
+  | { type: 'http.error'; peer: string; path: string; detail: string };
 
 export const bootFormatters: Formatters<BootEvent> = {
   'server.discovered': (e) => `new server ${e.server}${e.mac ? ` (${e.mac})` : ''}${e.accepted ? ', accepted' : ', waiting for accept'}`,
@@ -24,4 +26,5 @@ export const bootFormatters: Formatters<BootEvent> = {
   'assets.status': (e) => `environment ${e.environment} ${e.asset} ${e.ready ? 'ready' : 'not ready'}${e.detail ? `: ${e.detail}` : ''}`,
   'talos.event': (e) => `talos ${e.server}: ${e.phase}${e.detail ? ` ${e.detail}` : ''}`,
   'talos.log': (e) => `${e.server}| ${e.line}`,
+  'http.error': (e) => `HTTP ${e.path} from ${e.peer} failed: ${e.detail}`,
 };
