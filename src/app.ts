@@ -3,6 +3,7 @@ import type { Settings } from './config/index.js';
 import { ControlServer } from './control/index.js';
 import { createControllers, type ControllerManager } from './controllers/index.js';
 import { EventBus } from './events/index.js';
+import { createHttpService } from './http/index.js';
 import { PowerController } from './power/index.js';
 import { runOp, type ApplianceStatus, type OpsContext } from './ops/index.js';
 import { ServiceSet } from './services.js';
@@ -61,6 +62,9 @@ export async function buildApp(config: AppConfig): Promise<App> {
   const power = new PowerController({ store: opened.store, settings: config.settings, events });
   services.add(power);
   ops.services.power = power;
+  const http = createHttpService({ settings: config.settings, store: opened.store, events, dataDir: config.dataDir });
+  services.add(http);
+  ops.services.assets = { cache: http.cache, keeper: http.keeper };
 
   let stopped = false;
   return {

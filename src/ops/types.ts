@@ -1,5 +1,6 @@
 import type { Settings } from '../config/index.js';
 import type { EventBus, EventRecord } from '../events/index.js';
+import type { AssetCache, EnvironmentStatusKeeper } from '../assets/index.js';
 import type { PowerController } from '../power/index.js';
 import type { JsonStore } from '../store/index.js';
 
@@ -21,6 +22,8 @@ export interface ServiceHandles {
   status?: () => ApplianceStatus;
   /** The running power controller: actions go through its limiter and trigger its immediate poll. */
   power?: PowerController;
+  /** The running HTTP service's asset cache and Environment status keeper. */
+  assets?: { cache: AssetCache; keeper: EnvironmentStatusKeeper };
 }
 
 export interface ServiceStatus {

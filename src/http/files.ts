@@ -1,0 +1,89 @@
+/**
+ * Serving a file: Content-Length, a single byte Range (206, or 416 when it cannot be satisfied), ETag
+ * with If-None-Match (304) and If-Range, and HEAD. Several ranges in one request are answered with the
+ * whole file, which HTTP allows. The file is opened once per request, so what is sent is one file even
+ * if the cache replaces it meanwhile.
+ */
+import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { pipeline } from 'node:stream/promises';
+import { sendError } from './respond.js';
+
+export type RangeResult = { kind: 'full' } | { kind: 'partial'; start: number; end: number } | { kind: 'unsatisfiable' };
+
+/** RFC 9110 byte ranges, one range only; anything unparseable means "the whole file". */
+export function parseRange(header: string | undefined, size: number): RangeResult {
+  if (!header) return { kind: 'full' };
+  const m = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
+  if (!m || (m[1] === '' && m[2] === '')) return { kind: 'full' };
+  if (m[1] === '') {
+    const n = Number(m[2]);
+    if (n === 0) return { kind: 'unsatisfiable' };
+    return size === 0 ? { kind: 'unsatisfiable' } : { kind: 'partial', start: Math.max(0, size - n), end: size - 1 };
+  }
+  const start = Number(m[1]);
+  const end = m[2] === '' ? size - 1 : Math.min(Number(m[2]), size - 1);
+  if (!Number.isSafeInteger(start) || start >= size || end < start) return { kind: 'unsatisfiable' };
+  return { kind: 'partial', start, end };
+}
+
+function etagMatches(header: string | undefined, etag: string): boolean {
+  if (!header) return false;
+  if (header.trim() === '*') return true;
+  return header.split(',').some((t) => t.trim().replace(/^W\//, '') === etag);
+}
+
+export interface FileToSend {
+  path: string;
+  etag: string;
+  contentType?: string;
+  /** Called once the response ends, with the body bytes written (0 for HEAD and 304). */
+  onDone?: (bytes: number, complete: boolean) => void;
+}
+
+const CHUNK = 512 * 1024;
+
+export async function sendFile(req: IncomingMessage, res: ServerResponse, f: FileToSend): Promise<void> {
+  let fh;
+  try {
+    fh = await open(f.path, 'r');
+  } catch {
+    return sendError(req, res, 404);
+  }
+  try {
+    const size = (await fh.stat()).size;
+    const common = { etag: f.etag, 'accept-ranges': 'bytes', 'cache-control': 'no-cache' };
+    if (etagMatches(req.headers['if-none-match'], f.etag)) {
+      res.writeHead(304, common).end();
+      return f.onDone?.(0, true);
+    }
+    const ifRange = req.headers['if-range'];
+    const range = ifRange && ifRange !== f.etag ? ({ kind: 'full' } as const) : parseRange(req.headers.range, size);
+    if (range.kind === 'unsatisfiable') return sendError(req, res, 416, undefined, { 'content-range': `bytes */${size}` });
+    const [start, end] = range.kind === 'partial' ? [range.start, range.end] : [0, size - 1];
+    const length = size === 0 ? 0 : end - start + 1;
+    res.writeHead(range.kind === 'partial' ? 206 : 200, {
+      ...common,
+      'content-type': f.contentType ?? 'application/octet-stream',
+      'content-length': length,
+      ...(range.kind === 'partial' ? { 'content-range': `bytes ${start}-${end}/${size}` } : {}),
+    });
+    if (req.method === 'HEAD' || length === 0) {
+      res.end();
+      return f.onDone?.(0, true);
+    }
+    const stream = createReadStream('', { fd: fh.fd, start, end, highWaterMark: CHUNK, autoClose: false });
+    let sent = 0;
+    stream.on('data', (c) => (sent += c.length));
+    try {
+      await pipeline(stream, res);
+      f.onDone?.(sent, true);
+    } catch {
+      // The client went away; what it got is reported.
+      f.onDone?.(sent, false);
+    }
+  } finally {
+    await fh.close().catch(() => undefined);
+  }
+}

@@ -1,0 +1,159 @@
+/**
+ * `GET /boot.ipxe` (the NIC loop) and `GET /ipxe?...` (what this machine boots now). `/ipxe` records what
+ * iPXE reports, asks src/boot for the decision and renders it: park, install (minting a boot token),
+ * wipe, boot from disk, or an error status with the reason (404 no such Environment, 412 not ready).
+ * Every request reads a handful of objects by name from the store's memory; none scans all Servers.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { annotations, type Environment, type Server, type ServerBinding, type ServerClass } from '../api/index.js';
+import {
+  bootScript,
+  configDataUrl,
+  decideBoot,
+  diskScript,
+  environmentFor,
+  factsQuery,
+  formatTokenRecord,
+  identify,
+  installScript,
+  kernelArgs,
+  machineArch,
+  mintToken,
+  parkScript,
+  parseBootFacts,
+  TALOS_EVENTS_PORT,
+  TALOS_KERNEL_LOG_PORT,
+  type BootAnswer,
+  type BootFacts,
+  type Urls,
+} from '../boot/index.js';
+import { errorMessage, isMetalboxError } from '../util/errors.js';
+import type { HttpContext } from './context.js';
+import { discover } from './discovery.js';
+import { baseUrl, peerAddress, sendError, sendScript } from './respond.js';
+
+/** Rounds over all NICs before boot.ipxe reboots the machine. */
+export const BOOT_ROUNDS = 10;
+
+export function serveBootScript(ctx: HttpContext, req: IncomingMessage, res: ServerResponse): void {
+  sendScript(req, res, bootScript(ctx.templates, { base: baseUrl(req, ctx.settings.address, ctx.port()) }, BOOT_ROUNDS));
+}
+
+interface Lookup {
+  binding: ServerBinding | undefined;
+  serverClass: ServerClass | undefined;
+  environment: Environment | undefined;
+  arch: 'amd64' | 'arm64' | undefined;
+}
+
+function lookup(ctx: HttpContext, server: Server, f: BootFacts): Lookup {
+  const binding = ctx.store.get<ServerBinding>('ServerBinding', server.metadata.name);
+  const className = binding?.spec?.serverClassRef?.name;
+  const serverClass = className ? ctx.store.get<ServerClass>('ServerClass', className) : undefined;
+  const arch = machineArch(f.buildarch);
+  const envName = environmentFor(server, serverClass, arch);
+  const environment = envName ? ctx.store.get<Environment>('Environment', envName) : undefined;
+  return { binding, serverClass, environment, arch };
+}
+
+export async function serveIpxe(ctx: HttpContext, req: IncomingMessage, res: ServerResponse, query: URLSearchParams): Promise<void> {
+  const parsed = parseBootFacts(query);
+  if (!parsed.ok) return sendError(req, res, 400, parsed.reason);
+  const f = parsed.facts;
+  const id = identify(f, (name) => ctx.store.get<Server>('Server', name));
+  let server: Server;
+  try {
+    server = await discover(ctx, f, id);
+  } catch (e) {
+    if (!isMetalboxError(e, 'DISCOVERY_BUSY')) throw e;
+    ctx.events.emit({ type: 'boot.ipxe', server: id.name, mac: f.mac, decision: 'refused', detail: e.message });
+    return sendError(req, res, 503, undefined, { 'retry-after': 30 });
+  }
+  const l = lookup(ctx, server, f);
+  const answer = decideBoot({
+    server,
+    binding: l.binding,
+    serverClass: l.serverClass,
+    environment: l.environment ? { resource: l.environment, readiness: ctx.keeper.readiness(l.environment) } : undefined,
+    arch: l.arch,
+    settings: ctx.settings,
+  });
+  await answerBoot(ctx, req, res, { server, f, answer });
+}
+
+interface Answering {
+  server: Server;
+  f: BootFacts;
+  answer: BootAnswer;
+}
+
+async function answerBoot(ctx: HttpContext, req: IncomingMessage, res: ServerResponse, a: Answering): Promise<void> {
+  const name = a.server.metadata.name;
+  const urls: Urls = { base: baseUrl(req, ctx.settings.address, ctx.port()) };
+  const event = (decision: string, detail: string, environment?: string) =>
+    ctx.events.emit({ type: 'boot.ipxe', server: name, mac: a.f.mac, decision, detail, ...(environment ? { environment } : {}) });
+  const ans = a.answer;
+  switch (ans.action) {
+    case 'park':
+      await dropToken(ctx, a.server);
+      event('park', ans.reason);
+      return sendScript(req, res, parkScript(ctx.templates, urls, { server: name, reason: ans.reason, seconds: ctx.settings.boot.parkInterval, facts: factsQuery(a.f) }));
+    case 'disk':
+      await dropToken(ctx, a.server);
+      event(`boot from disk (${ans.method})`, ans.reason);
+      if (ans.method === 'http-404') return sendError(req, res, 404);
+      return sendScript(req, res, diskScript(ctx.templates, ans.method, { server: name, reason: ans.reason }));
+    case 'refuse':
+      event('refused', ans.reason);
+      return sendError(req, res, ans.status, ans.reason);
+    default:
+      return serveEnvironment(ctx, req, res, { ...a, urls, env: ans.environment, action: ans.action, reason: ans.reason });
+  }
+}
+
+interface EnvAnswer extends Answering {
+  urls: Urls;
+  env: Environment;
+  action: 'install' | 'wipe';
+  reason: string;
+}
+
+async function serveEnvironment(ctx: HttpContext, req: IncomingMessage, res: ServerResponse, a: EnvAnswer): Promise<void> {
+  const name = a.server.metadata.name;
+  const envName = a.env.metadata.name;
+  const host = new URL(a.urls.base).hostname;
+  const sinks = { eventsSink: `${host}:${TALOS_EVENTS_PORT}`, kernelLog: `tcp://${host}:${TALOS_KERNEL_LOG_PORT}` };
+  const environmentArgs = a.env.spec?.kernel?.args ?? [];
+  try {
+    kernelArgs({ environmentArgs });
+  } catch (e) {
+    const reason = `environment "${envName}" is not ready: ${errorMessage(e)}`;
+    ctx.events.emit({ type: 'boot.ipxe', server: name, mac: a.f.mac, decision: 'refused', environment: envName, detail: reason });
+    return sendError(req, res, 412, reason);
+  }
+  let configUrl: string | undefined;
+  if (a.action === 'install') {
+    const peer = peerAddress(req);
+    const { token, record } = mintToken(peer, ctx.settings.boot.tokenTtl, ctx.now());
+    await ctx.store.mutate<Server>('Server', name, undefined, (s) => {
+      s.metadata.annotations = { ...s.metadata.annotations, [annotations.BOOT_TOKEN]: formatTokenRecord(record) };
+      return s;
+    });
+    ctx.peers.set(peer, name);
+    configUrl = configDataUrl(a.urls.base, name, token);
+  } else await dropToken(ctx, a.server);
+  const args = kernelArgs({ environmentArgs, configUrl, ...sinks });
+  const hasInitrd = Boolean(a.env.spec?.initrd?.url || a.env.spec?.initrd?.sha512);
+  ctx.events.emit({ type: 'boot.ipxe', server: name, mac: a.f.mac, decision: a.action, environment: envName, detail: a.reason });
+  sendScript(req, res, installScript(ctx.templates, a.urls, { server: name, action: a.action, environment: envName, args, hasInitrd }));
+}
+
+/** A token is only good for the install it was minted for: any other answer withdraws it. */
+async function dropToken(ctx: HttpContext, server: Server): Promise<void> {
+  if (!server.metadata.annotations?.[annotations.BOOT_TOKEN]) return;
+  await ctx.store.mutate<Server>('Server', server.metadata.name, undefined, (s) => {
+    const { [annotations.BOOT_TOKEN]: _gone, ...rest } = s.metadata.annotations ?? {};
+    s.metadata.annotations = rest;
+    return s;
+  });
+}
