@@ -1,0 +1,123 @@
+/**
+ * Where each server is in its boot, from the event bus: the latest step (DHCP, TFTP with progress, iPXE,
+ * kernel, initrd, config fetched, installing, installed) and when. DHCP and TFTP know only a MAC, so MACs
+ * are mapped to servers from events that carry both and from the servers' own network interfaces.
+ */
+import type { EventRecord, MetalboxEvent } from '../../events/index.js';
+
+export type Phase =
+  | 'discovered'
+  | 'dhcp'
+  | 'tftp'
+  | 'ipxe'
+  | 'parked'
+  | 'kernel'
+  | 'initrd'
+  | 'config'
+  | 'installing'
+  | 'installed'
+  | 'disk'
+  | 'denied'
+  | 'error';
+
+export interface Progress {
+  phase: Phase;
+  detail: string;
+  /** ISO time of the event. */
+  at: string;
+  /** 0..100 for transfers. */
+  pct?: number;
+}
+
+/** One boot step read from an event, or undefined for events that are not boot steps. */
+export function stepOf(e: MetalboxEvent): Progress | undefined {
+  const at = '';
+  switch (e.type) {
+    case 'server.discovered':
+      return { phase: 'discovered', detail: e.accepted ? 'accepted' : 'waiting for accept', at };
+    case 'dhcp.exchange':
+      if (!e.reply) return undefined;
+      return { phase: 'dhcp', detail: `${e.reply}${e.bootFile ? ` ${e.bootFile}` : ''}`, at };
+    case 'tftp.transfer': {
+      if (e.phase === 'error') return { phase: 'error', detail: `TFTP ${e.file}: ${e.error ?? 'failed'}`, at };
+      const pct = e.total ? Math.min(100, Math.floor((e.bytes * 100) / e.total)) : e.phase === 'done' ? 100 : undefined;
+      return { phase: 'tftp', detail: `${e.file} ${e.phase === 'done' ? 'done' : pct !== undefined ? `${pct}%` : e.phase}`, at, ...(pct !== undefined ? { pct } : {}) };
+    }
+    case 'boot.ipxe': {
+      const d = e.decision.toLowerCase();
+      const phase: Phase = d.includes('park') ? 'parked' : /disk|exit|sanboot|404/.test(d) ? 'disk' : 'ipxe';
+      return { phase, detail: e.decision + (e.environment ? ` ${e.environment}` : ''), at };
+    }
+    case 'boot.asset':
+      return { phase: /initr/.test(e.file) ? 'initrd' : 'kernel', detail: `${e.file}`, at };
+    case 'boot.config':
+      return e.outcome === 'served' ? { phase: 'config', detail: 'config fetched', at } : { phase: 'error', detail: `config ${e.outcome}${e.detail ? `: ${e.detail}` : ''}`, at };
+    case 'talos.event':
+      return { phase: 'installing', detail: `${e.phase}${e.detail ? ` ${e.detail}` : ''}`, at };
+    case 'boot.installed':
+      return { phase: 'installed', detail: 'installed', at };
+    case 'audit.denied':
+      return { phase: 'denied', detail: `denied: ${e.reason}`, at };
+    default:
+      return undefined;
+  }
+}
+
+export class ProgressTracker {
+  private readonly byServer = new Map<string, Progress>();
+  private readonly macs = new Map<string, string>();
+  private readonly pendingByMac = new Map<string, Progress>();
+  private last: { seq: number; server: string } | undefined;
+
+  /** Feed one event; returns the server whose progress changed, if known. */
+  feed(r: EventRecord): string | undefined {
+    const e = r.event;
+    const subject = e as { server?: string; mac?: string };
+    const mac = subject.mac?.toLowerCase();
+    if (subject.server && mac) this.macs.set(mac, subject.server);
+    const step = stepOf(e);
+    if (!step) return undefined;
+    step.at = r.time;
+    const server = subject.server ?? (mac ? this.macs.get(mac) : undefined);
+    if (!server) {
+      if (mac) this.pendingByMac.set(mac, step);
+      return undefined;
+    }
+    this.byServer.set(server, step);
+    this.last = { seq: r.seq, server };
+    return server;
+  }
+
+  /** The server an event already fed changed, for listeners that run after the tracker's. */
+  changedBy(r: EventRecord): string[] {
+    return this.last?.seq === r.seq ? [this.last.server] : [];
+  }
+
+  /** Tell the tracker a server's MACs (from its hardware inventory). */
+  learn(server: string, macs: Iterable<string>): void {
+    for (const m of macs) {
+      const mac = m.toLowerCase();
+      this.macs.set(mac, server);
+      const pending = this.pendingByMac.get(mac);
+      if (pending) {
+        this.pendingByMac.delete(mac);
+        const cur = this.byServer.get(server);
+        if (!cur || cur.at < pending.at) this.byServer.set(server, pending);
+      }
+    }
+  }
+
+  of(server: string): Progress | undefined {
+    return this.byServer.get(server);
+  }
+
+  macsOf(server: string): string[] {
+    const out: string[] = [];
+    for (const [mac, s] of this.macs) if (s === server) out.push(mac);
+    return out;
+  }
+
+  forget(server: string): void {
+    this.byServer.delete(server);
+  }
+}

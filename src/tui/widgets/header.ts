@@ -1,0 +1,110 @@
+/**
+ * The header (k9s's): on the left the appliance (address, each service and its state, servers by state,
+ * network activity); on the right the current view's key hints, from the same table that dispatches keys.
+ */
+import type { ServiceStatus } from '../../ops/index.js';
+import type { Hint } from '../keys.js';
+import { sparkline, type ActivityMeter } from '../model/activity.js';
+import { STATE_ORDER, STATE_ROLE, type ServerState } from '../render/servers.js';
+import { fit, safe, truncate, width } from '../text.js';
+import type { Role, Theme } from '../theme.js';
+
+export interface HeaderInput {
+  version: string;
+  address: string;
+  iface: string;
+  dhcpMode: string;
+  ports: { dhcp: number; tftp: number; http: number };
+  services: ServiceStatus[];
+  counts: Map<ServerState, number>;
+  total: number;
+  hints: Hint[];
+  activity: ActivityMeter;
+}
+
+const STATE_ROLE_OF: Record<ServiceStatus['state'], Role> = { running: 'ok', starting: 'warn', failed: 'err', stopped: 'dim', disabled: 'dim' };
+
+function dot(t: Theme, s: ServiceStatus | undefined): string {
+  if (!s) return t.fg('dim', t.glyphs.off);
+  const g = s.state === 'running' ? t.glyphs.running : s.state === 'starting' ? t.glyphs.starting : s.state === 'failed' ? t.glyphs.failed : t.glyphs.off;
+  return t.fg(STATE_ROLE_OF[s.state], g);
+}
+
+function service(t: Theme, label: string, s: ServiceStatus | undefined, text: string): string {
+  const state = s ? (s.state === 'running' ? text : s.state) : 'not wired';
+  return `${t.fg('dim', label)} ${dot(t, s)} ${s && s.state !== 'running' ? t.fg(STATE_ROLE_OF[s.state], safe(state)) : safe(state)}`;
+}
+
+export function headerLines(t: Theme, h: HeaderInput, cols: number, rows: number): string[] {
+  const leftW = cols >= 120 ? 52 : cols >= 100 ? 46 : Math.min(40, Math.max(30, Math.floor(cols / 2)));
+  const left = infoLines(t, h, leftW);
+  const right = hintColumns(t, h.hints, cols - leftW - 2, rows);
+  const out: string[] = [];
+  for (let i = 0; i < rows; i++) {
+    const l = left[i] ?? '';
+    out.push(`${l}${' '.repeat(Math.max(0, leftW - plainWidth(l)))}  ${right[i] ?? ''}`);
+  }
+  return out;
+}
+
+function infoLines(t: Theme, h: HeaderInput, w: number): string[] {
+  const by = (n: string) => h.services.find((s) => s.name === n);
+  const dhcp = by('dhcp') ?? by('dhcp-proxy');
+  const failed = h.services.filter((s) => s.state === 'failed' && !['dhcp', 'dhcp-proxy', 'tftp', 'http'].includes(s.name));
+  const addr = `${h.address || 'address auto'}${h.iface ? ` (${h.iface})` : ''}`;
+  const lines = [
+    ` ${t.bold(t.fg('accent', 'Metalbox'))} ${t.fg('dim', safe(h.version))} ${safe(truncate(addr, w - 12 - width(h.version)))}`,
+    ` ${service(t, 'DHCP', dhcp, `${h.dhcpMode} :${h.ports.dhcp}`)}  ${service(t, 'TFTP', by('tftp'), `:${h.ports.tftp}`)}`,
+    ` ${service(t, 'HTTP', by('http'), `:${h.ports.http}`)}  ${service(t, 'sink', by('events-sink'), 'on')}`,
+    ` ${counts(t, h, w - 1)}`,
+  ];
+  if (failed.length) lines.push(` ${t.fg('err', safe(truncate(`${failed.map((s) => s.name).join(', ')} failed: ${failed[0]!.detail ?? ''}`, w - 1)))}`);
+  else lines.push(` ${sparks(t, h.activity, w - 1)}`);
+  return lines;
+}
+
+function counts(t: Theme, h: HeaderInput, w: number): string {
+  const parts = [`${t.fg('dim', 'Servers')} ${t.bold(String(h.total))}`];
+  let used = 8 + String(h.total).length;
+  for (const s of STATE_ORDER) {
+    const n = h.counts.get(s);
+    if (!n) continue;
+    const text = `${n} ${s}`;
+    if (used + text.length + 3 > w) break;
+    used += text.length + 3;
+    parts.push(t.fg(STATE_ROLE[s], text));
+  }
+  return parts.join(t.fg('dim', ` ${t.glyphs.sep} `));
+}
+
+function sparks(t: Theme, a: ActivityMeter, w: number): string {
+  const cells = Math.max(4, Math.floor((w - 15) / 3));
+  return (['dhcp', 'tftp', 'http'] as const).map((c) => `${t.fg('dim', c.toUpperCase())} ${t.fg('info', sparkline(a.series(c), cells, t.glyphs.spark))}`).join(' ');
+}
+
+/** Hints laid out in columns of `rows`, as many columns as fit. */
+export function hintColumns(t: Theme, hints: Hint[], w: number, rows: number): string[] {
+  const out: string[] = Array.from({ length: rows }, () => '');
+  let used = 0;
+  for (let start = 0; start < hints.length; start += rows) {
+    const col = hints.slice(start, start + rows);
+    const keyW = Math.max(...col.map((h) => width(h.key))) + 2;
+    const labelW = Math.min(16, Math.max(...col.map((h) => width(h.label))));
+    const colW = keyW + 1 + labelW + 2;
+    if (used + colW - 2 > w) break;
+    col.forEach((h, i) => {
+      const key = fit(`<${h.key}>`, keyW);
+      const label = fit(h.label, labelW);
+      const k = h.disabled ? t.fg('muted', safe(key)) : t.fg(h.danger ? 'err' : 'accent', safe(key));
+      const l = h.disabled ? t.fg('muted', safe(label)) : t.fg('text', safe(label));
+      out[i] += `${k} ${l}  `;
+    });
+    used += colW;
+  }
+  return out;
+}
+
+/** Width of tagged text without its tags. */
+export function plainWidth(tagged: string): number {
+  return width(tagged.replace(/\{\/?[^{}]*\}/g, (m) => (m === '{open}' || m === '{close}' ? '{' : '')));
+}
