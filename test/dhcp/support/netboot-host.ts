@@ -2,7 +2,7 @@
  * The boot services of Metalbox inside a lab namespace (run with startNode): DHCP (proxy or full), TFTP
  * over the iPXE binaries, and a minimal HTTP responder that records requests (until the HTTP boot flow
  * lands, /boot.ipxe answers a tiny script). Streams every event as {type: 'event', event} and every HTTP
- * request as {type: 'http', url, from}. Ops: stats, leases-file.
+ * request as {type: 'http', url, from}. Ops: stats, leases, stopDhcp, startDhcp.
  */
 import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
@@ -64,7 +64,7 @@ void serveChild<NetbootHostConfig>(async (config, emit) => {
     tftp = createTftpService({ settings, events, files });
     await tftp.start();
   }
-  const http = config.http ? await startHttp(settings.http.port, emit) : undefined;
+  const http = config.http ? await startHttp(subnet.address, settings.http.port, emit) : undefined;
   return {
     ready: { files: [...files.keys()], missing: found.missing },
     ops: {
@@ -87,16 +87,26 @@ void serveChild<NetbootHostConfig>(async (config, emit) => {
   };
 });
 
-async function startHttp(port: number, emit: (m: Record<string, unknown> & { type: string }) => void) {
+/**
+ * /boot.ipxe chains to /lab/smbios with what iPXE read from SMBIOS (so a test can check -smbios values
+ * arrive), which answers a script that just waits. Everything else is 404.
+ */
+async function startHttp(address: string, port: number, emit: (m: Record<string, unknown> & { type: string }) => void) {
+  const script = (body: string) => `#!ipxe\n${body}\n`;
   const server = createServer((req, res) => {
     emit({ type: 'http', method: req.method ?? '', url: req.url ?? '', from: req.socket.remoteAddress ?? '' });
+    let body: string | undefined;
     if (req.url?.startsWith('/boot.ipxe')) {
-      const body = '#!ipxe\necho metalbox-lab: boot.ipxe reached\nsleep 600\n';
-      res.writeHead(200, { 'content-type': 'text/plain', 'content-length': Buffer.byteLength(body) });
-      res.end(body);
-      return;
+      body = script(
+        'echo metalbox-lab: boot.ipxe reached\n' +
+          `chain http://${address}:${port}/lab/smbios?` + 'uuid=${uuid}&serial=${serial:uristring}&manufacturer=${manufacturer:uristring}&product=${product:uristring}&mac=${net0/mac:hexhyp}',
+      );
+    } else if (req.url?.startsWith('/lab/smbios')) {
+      body = script('echo metalbox-lab: smbios reported\nsleep 600');
     }
-    res.writeHead(404).end();
+    if (body === undefined) return void res.writeHead(404).end();
+    res.writeHead(200, { 'content-type': 'text/plain', 'content-length': Buffer.byteLength(body) });
+    res.end(body);
   });
   await new Promise<void>((resolve) => server.listen(port, '0.0.0.0', () => resolve()));
   return server;
