@@ -45,7 +45,7 @@ describe('metalbox assets import (operation assets.import)', () => {
     const k = randomBytes(5000);
     const i = randomBytes(9000);
     const d = await usb({ 'vmlinuz-amd64': k, 'initramfs-amd64.xz': i, 'sha512sum.txt': `${sha(k)}  vmlinuz-amd64\n${sha(i)}  initramfs-amd64.xz\n`, 'README': 'unrelated' });
-    const r = await runOp<ImportResult>(ctx(), 'assets.import', { paths: [d], env: 'default' });
+    const r = (await runOp(ctx(), 'assets.import', { paths: [d], env: 'default' })) as ImportResult;
     expect(r.files.map((f) => [f.file.split('/').pop(), f.matched.map((m) => m.asset)])).toEqual([
       ['README', []],
       ['initramfs-amd64.xz', ['initrd']],
@@ -65,7 +65,7 @@ describe('metalbox assets import (operation assets.import)', () => {
   it('refuses a file that contradicts sha512sum.txt, and keeps nothing of it', async () => {
     const k = randomBytes(100);
     const d = await usb({ 'vmlinuz-amd64': k, 'sha512sum.txt': `${'0'.repeat(128)}  vmlinuz-amd64\n` });
-    const r = await runOp<ImportResult>(ctx(), 'assets.import', { paths: [d], env: 'default' });
+    const r = (await runOp(ctx(), 'assets.import', { paths: [d], env: 'default' })) as ImportResult;
     expect(r.files[0]?.problem).toContain('does not match sha512sum.txt');
     expect(envOf('default').spec?.kernel?.sha512).toBe('');
     expect(await readdir(join(dir, 'assets')).catch(() => [])).toEqual([]);
@@ -73,7 +73,7 @@ describe('metalbox assets import (operation assets.import)', () => {
 
   it('without --env, a Talos kernel name fits several releases: nothing is guessed', async () => {
     const d = await usb({ 'vmlinuz-amd64': randomBytes(100) });
-    const r = await runOp<ImportResult>(ctx(), 'assets.import', { paths: [d] });
+    const r = (await runOp(ctx(), 'assets.import', { paths: [d] })) as ImportResult;
     expect(r.files[0]?.matched).toEqual([]);
     expect(r.files[0]?.problem).toContain('--env');
   });
@@ -148,7 +148,7 @@ describe('pull: download by URL, resumable, verified', () => {
     const plan = await pullEnvironment(envOf('lab'), deps);
     expect(ranges.filter((r) => !r.startsWith('sha512sum'))).toEqual(['vmlinuz-amd64 all', 'vmlinuz-amd64 bytes=1000-', 'initramfs-amd64.xz all', 'initramfs-amd64.xz bytes=1000-']);
     expect(plan.sums).toEqual({ 'vmlinuz-amd64': sha(k), 'initramfs-amd64.xz': sha(i) });
-    const r = await runOp<ImportResult>(ctx(), 'assets.import', { paths: plan.files, env: 'lab', sums: plan.sums });
+    const r = (await runOp(ctx(), 'assets.import', { paths: plan.files, env: 'lab', sums: plan.sums })) as ImportResult;
     expect(r.environments[0]).toMatchObject({ environment: 'lab', ready: true });
   });
 
