@@ -7,7 +7,7 @@
  * the layouts of an iPXE build tree (`bin-arm64-efi/ipxe.efi`) and of other tools (`snp-arm64.efi`).
  */
 import { existsSync } from 'node:fs';
-import { realpath, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -57,8 +57,8 @@ async function firstFile(folders: readonly string[], candidates: readonly string
     for (const c of candidates) {
       const path = join(folder, c);
       try {
-        const real = await realpath(path);
-        if ((await stat(real)).isFile()) return real;
+        // stat follows symlinks (Debian links /usr/lib/ipxe/ipxe.efi to /boot); the path found is kept.
+        if ((await stat(path)).isFile()) return path;
       } catch {
         // not there
       }

@@ -84,7 +84,7 @@ export class Transfer {
   private onMessage(msg: Buffer, rinfo: RemoteInfo): void {
     if (this.ended) return;
     if (rinfo.address !== this.spec.peer.address || rinfo.port !== this.spec.peer.port) {
-      this.sock?.send(encodeError(TFTP_ERROR.unknownTransferId, 'unknown transfer ID'), rinfo.port, rinfo.address);
+      this.sock?.send(encodeError(TFTP_ERROR.unknownTransferId, 'unknown transfer ID'), rinfo.port, rinfo.address, () => undefined);
       this.hooks.onStray(rinfo, 'packet from an unknown transfer ID');
       return;
     }

@@ -20,7 +20,7 @@ export interface TftpFixture {
   stop(): Promise<void>;
 }
 
-/** Files: ipxe.efi (850 KB random), undionly.kpxe (70 KB), empty.bin, exact.bin (4 x 1468), motd.txt (text). */
+/** Files: ipxe.efi (850 KB random), undionly.kpxe (70 KB), empty.bin, exact.bin (4 x 1468), motd.txt (text), progress.bin (400 KB). */
 export async function startTftp(tweak: (s: Settings) => void = () => undefined): Promise<TftpFixture> {
   const dir = await mkdtemp(join(tmpdir(), 'mbx-tftp-'));
   const content = new Map<string, Buffer>([
@@ -29,6 +29,7 @@ export async function startTftp(tweak: (s: Settings) => void = () => undefined):
     ['empty.bin', Buffer.alloc(0)],
     ['exact.bin', randomBytes(4 * 1468)],
     ['motd.txt', Buffer.from('line one\nline two\rbare\n')],
+    ['progress.bin', randomBytes(400_000)],
   ]);
   const files = new Map<string, string>();
   for (const [name, data] of content) {
@@ -75,14 +76,15 @@ export class RawPeer {
   }
 
   send(buf: Buffer, port: number): void {
-    this.sock.send(buf, port, '127.0.0.1');
+    this.sock.send(buf, port, '127.0.0.1', () => undefined);
   }
 
   ofKind(op: TftpPacket['op']): { packet: TftpPacket; port: number; t: number }[] {
     return this.got.filter((g) => g.packet.op === op);
   }
 
+  /** Close after pending sends have left. */
   close(): void {
-    this.sock.close();
+    setImmediate(() => this.sock.close());
   }
 }

@@ -50,10 +50,14 @@ export function tftpGet(o: TftpGetOptions): Promise<TftpGetResult> {
   return new Promise((resolve) => {
     let timer: NodeJS.Timeout | undefined;
     const deadline = setTimeout(() => finish({ code: -1, message: 'client deadline' }), o.deadlineMs ?? 30_000);
+    let finished = false;
     const finish = (error?: { code: number; message: string }) => {
+      if (finished) return;
+      finished = true;
       clearTimeout(timer);
       clearTimeout(deadline);
-      sock.close();
+      // Let a final ACK or ERROR leave first (dgram sends on the next tick).
+      setImmediate(() => sock.close());
       res.data = Buffer.concat(chunks);
       if (error) res.error = error;
       resolve(res);
@@ -61,7 +65,7 @@ export function tftpGet(o: TftpGetOptions): Promise<TftpGetResult> {
     const send = (buf: Buffer) => {
       lastSent = buf;
       const to = server ?? { address: o.host, port: o.port };
-      sock.send(buf, to.port, to.address);
+      sock.send(buf, to.port, to.address, () => undefined);
       clearTimeout(timer);
       timer = setTimeout(() => send(lastSent), o.retryMs ?? 1000);
     };
@@ -82,7 +86,7 @@ export function tftpGet(o: TftpGetOptions): Promise<TftpGetResult> {
         blksize = Number(p.options.get('blksize') ?? 512);
         window = Number(p.options.get('windowsize') ?? 1);
         if (o.abortAfterOack) {
-          sock.send(encodeError(8, 'User aborted the transfer'), server.port, server.address);
+          sock.send(encodeError(8, 'User aborted the transfer'), server.port, server.address, () => undefined);
           return finish();
         }
         return ack(0);
@@ -98,7 +102,7 @@ export function tftpGet(o: TftpGetOptions): Promise<TftpGetResult> {
       expected++;
       sinceAck++;
       if (p.data.length < blksize) {
-        sock.send(encodeAck(p.block), server.port, server.address);
+        sock.send(encodeAck(p.block), server.port, server.address, () => undefined);
         res.acksSent++;
         return finish();
       }
