@@ -7,7 +7,7 @@ export type OpHandler = (ctx: OpsContext, args: any) => Promise<unknown>; // any
 
 const table = new Map<string, OpHandler>();
 
-/** Rooms register their operations at import time (see ops/index.ts). */
+/** Rooms register their operations when their module loads (ops/index.ts loads them by name prefix). */
 export function defineOps(ops: Record<string, OpHandler>): void {
   for (const [name, fn] of Object.entries(ops)) {
     if (table.has(name)) throw new Error(`operation ${name} defined twice`);
@@ -19,7 +19,7 @@ export function opNames(): string[] {
   return [...table.keys()].sort();
 }
 
-export async function runOp(ctx: OpsContext, name: string, args: unknown): Promise<unknown> {
+export async function runRegistered(ctx: OpsContext, name: string, args: unknown): Promise<unknown> {
   const fn = table.get(name);
   if (!fn) throw new MetalboxError('OP_UNKNOWN', `unknown operation ${name}`, { hint: 'the CLI and the running instance may be different versions; restart the instance' });
   return fn(ctx, args ?? {});

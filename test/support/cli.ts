@@ -20,7 +20,7 @@ export function metalbox(args: string[], opts: { input?: string; env?: NodeJS.Pr
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 20_000);
+    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 90_000);
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);
@@ -38,7 +38,7 @@ export function startMetalbox(args: string[], ready: RegExp, env: NodeJS.Process
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       reject(new Error(`metalbox did not become ready: ${out}`));
-    }, 30_000);
+    }, 90_000);
     const onData = (d: Buffer) => {
       out += d.toString();
       if (ready.test(out)) {
