@@ -15,7 +15,7 @@ const env = { METALBOX_DHCP_MODE: 'off', METALBOX_TFTP_PORT: String(base), METAL
 
 beforeAll(async () => {
   ({ child: serve, output } = await startMetalbox(['serve', '--data-dir', dir], /metalbox \S+ started/, env));
-}, 40_000);
+}, 240_000);
 
 afterAll(async () => {
   if (serve && serve.exitCode === null) {
@@ -32,13 +32,13 @@ describe('one running instance owns the data directory', () => {
     expect(statSync(dir).mode & 0o777).toBe(0o700);
   });
 
-  it('a second instance refuses to start and names the pid', async () => {
+  it('a second instance refuses to start and names the pid', { timeout: 240_000 }, async () => {
     const r = await metalbox(['serve', '--data-dir', dir], { env });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(`pid ${serve.pid}`);
   });
 
-  it('CLI commands go through the running instance over the control socket', async () => {
+  it('CLI commands go through the running instance over the control socket', { timeout: 240_000 }, async () => {
     const manifest = join(dir, 'class.yaml');
     writeFileSync(manifest, 'apiVersion: metal.sidero.dev/v1alpha2\nkind: ServerClass\nmetadata:\n  name: workers\nspec:\n  qualifiers: {}\n');
     const applied = await metalbox(['apply', '-f', manifest, '--data-dir', dir]);
@@ -53,7 +53,7 @@ describe('one running instance owns the data directory', () => {
     expect(del.stdout).toMatch(/deleted/);
   });
 
-  it('stops cleanly on SIGTERM, releasing the lock and the socket', async () => {
+  it('stops cleanly on SIGTERM, releasing the lock and the socket', { timeout: 240_000 }, async () => {
     serve.kill('SIGTERM');
     const code = await new Promise((r) => serve.once('exit', r));
     expect(code).toBe(0);

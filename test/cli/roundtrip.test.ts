@@ -51,15 +51,15 @@ describe('Sidero material round trip through the CLI', () => {
     for (const o of docs(exported.stdout)) {
       if (['Server', 'ServerClass', 'Environment', 'ServerBinding'].includes(o.kind)) expect((o.metadata as { namespace?: string }).namespace).toBeUndefined();
     }
-  }, 60_000);
+  }, 240_000);
 
-  it('re-applying the same manifests changes nothing', async () => {
+  it('re-applying the same manifests changes nothing', { timeout: 240_000 }, async () => {
     const r = await metalbox(['apply', '--data-dir', first, '-f', ...samples]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout.trim().split('\n').every((l) => l.endsWith('unchanged'))).toBe(true);
   });
 
-  it('refuses a stream with a broken document, naming document, line and column, and applies nothing', async () => {
+  it('refuses a stream with a broken document, naming document, line and column, and applies nothing', { timeout: 240_000 }, async () => {
     const bad = join(work, 'bad.yaml');
     writeFileSync(
       bad,
@@ -91,5 +91,5 @@ describe('Sidero material round trip through the CLI', () => {
     const r = await metalbox(['get', 'severs', '--data-dir', first]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/servers/);
-  }, 60_000);
+  }, 240_000);
 });
