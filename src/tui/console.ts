@@ -24,6 +24,7 @@ import { Term, type KeyEvent, type Panel } from './vendor.js';
 import { Dialogs } from './widgets/dialogs.js';
 import { drawEditor } from './widgets/dialogs.js';
 import { headerLines } from './widgets/header.js';
+import { helpView } from './views/help.js';
 import { generalActions, openRoot } from './views/roots.js';
 import { SetupView } from './views/setup.js';
 import type { ConsoleContext, EditTarget, View } from './views/view.js';
@@ -194,7 +195,7 @@ export class Console {
   }
 
   openHelp(): void {
-    void import('./views/help.js').then(({ helpView }) => this.push(helpView(this.ctx, this.top.crumb, this.actionsOf(this.top))));
+    this.push(helpView(this.ctx, this.top.crumb, this.actionsOf(this.top)));
   }
 
   /** The view's keys, then the general ones it does not take over. */
@@ -213,13 +214,19 @@ export class Console {
     if (this.prompt) return this.promptKey(k);
     const v = this.top;
     if (v.onKey?.(k)) return this.scheduler.invalidate();
+    // Actions start synchronously: keys arriving in one chunk (a paste, tmux send-keys) must each see the
+    // state the previous one left (`:` opens the prompt before `servers` is typed into it).
+    const failed = (a: Action, e: unknown) => {
+      this.flash.error(errorMessage(e));
+      this.log.line(`${a.label}: ${errorMessage(e)}`);
+    };
     const d = dispatch(this.actionsOf(v), k.name, (a) => {
-      void Promise.resolve()
-        .then(() => a.run())
-        .catch((e) => {
-          this.flash.error(errorMessage(e));
-          this.log.line(`${a.label}: ${errorMessage(e)}`);
-        });
+      try {
+        const r = a.run();
+        if (r instanceof Promise) r.catch((e) => failed(a, e));
+      } catch (e) {
+        failed(a, e);
+      }
     });
     if (d.handled && d.refused) this.flash.warn(d.refused);
     this.scheduler.invalidate();

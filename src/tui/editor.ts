@@ -54,7 +54,9 @@ export async function editLoop(target: EditTarget, deps: EditorDeps): Promise<Ed
       await writeFile(file, header(notes) + text, { mode: 0o600 });
       const code = await deps.suspend(() => runEditor(deps.editor, file, deps.stdio));
       if (code !== 0) {
-        deps.drafts.set(target.what, text);
+        // Whatever the operator typed before the editor failed is kept.
+        const left = stripHeader(await readFile(file, 'utf8').catch(() => header(notes) + text));
+        deps.drafts.set(target.what, left.trim() ? left : text);
         deps.error(`the editor (${deps.editor}) exited with ${code}; nothing saved, press e to continue editing`);
         return 'failed';
       }

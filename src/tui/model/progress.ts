@@ -45,8 +45,10 @@ export function stepOf(e: MetalboxEvent): Progress | undefined {
     }
     case 'boot.ipxe': {
       const d = e.decision.toLowerCase();
-      const phase: Phase = d.includes('park') ? 'parked' : /disk|exit|sanboot|404/.test(d) ? 'disk' : 'ipxe';
-      return { phase, detail: e.decision + (e.environment ? ` ${e.environment}` : ''), at };
+      if (d.includes('park')) return { phase: 'parked', detail: e.detail ?? '', at };
+      if (/disk|exit|sanboot|404/.test(d)) return { phase: 'disk', detail: e.decision, at };
+      if (d === 'refused') return { phase: 'error', detail: `refused: ${e.detail ?? ''}`, at };
+      return { phase: 'ipxe', detail: `${e.decision}${e.environment ? ` ${e.environment}` : ''}`, at };
     }
     case 'boot.asset':
       return { phase: /initr/.test(e.file) ? 'initrd' : 'kernel', detail: `${e.file}`, at };
@@ -68,17 +70,20 @@ export class ProgressTracker {
   private readonly macs = new Map<string, string>();
   private readonly pendingByMac = new Map<string, Progress>();
   private last: { seq: number; server: string } | undefined;
+  /** Network addresses servers were seen at (asset downloads name both), for TFTP which knows only the peer. */
+  private readonly peers = new Map<string, string>();
 
   /** Feed one event; returns the server whose progress changed, if known. */
   feed(r: EventRecord): string | undefined {
     const e = r.event;
-    const subject = e as { server?: string; mac?: string };
+    const subject = e as { server?: string; mac?: string; peer?: string };
     const mac = subject.mac?.toLowerCase();
     if (subject.server && mac) this.macs.set(mac, subject.server);
+    if (subject.server && subject.peer) this.peers.set(subject.peer, subject.server);
     const step = stepOf(e);
     if (!step) return undefined;
     step.at = r.time;
-    const server = subject.server ?? (mac ? this.macs.get(mac) : undefined);
+    const server = subject.server ?? (mac ? this.macs.get(mac) : undefined) ?? (subject.peer ? this.peers.get(subject.peer) : undefined);
     if (!server) {
       if (mac) this.pendingByMac.set(mac, step);
       return undefined;
@@ -114,6 +119,13 @@ export class ProgressTracker {
   macsOf(server: string): string[] {
     const out: string[] = [];
     for (const [mac, s] of this.macs) if (s === server) out.push(mac);
+    return out;
+  }
+
+  /** The addresses a server was seen at. */
+  peersOf(server: string): Set<string> {
+    const out = new Set<string>();
+    for (const [peer, s] of this.peers) if (s === server) out.add(peer);
     return out;
   }
 

@@ -2,6 +2,7 @@
  * A Server as a row: its state in the operator's words, where it is in its boot, what it is made of.
  */
 import type { Condition, Server } from '../../api/index.js';
+import { driverNameOf } from '../../power/index.js';
 import type { Row, Column } from '../model/table.js';
 import type { Progress } from '../model/progress.js';
 import type { Relations } from '../model/relations.js';
@@ -78,8 +79,9 @@ export function serverRow(s: Server, rel: Relations, progress: Progress | undefi
   const classes = rel.classesOf(name);
   const bound = rel.bindingOf(name)?.spec?.serverClassRef?.name;
   const shown = bound ? [bound] : classes.filter((c) => c !== 'any');
-  const cores = hw?.compute?.totalCoreCount;
-  const power = s.status?.power ?? (s.spec?.bmc ? 'unknown' : '');
+  const p0 = hw?.compute?.processors?.[0];
+  const cores = hw?.compute?.totalCoreCount ?? (p0?.coreCount ? p0.coreCount * (hw?.compute?.processorCount ?? 1) : undefined);
+  const power = powerOf(s);
   const created = s.metadata.creationTimestamp;
   return {
     id: name,
@@ -100,6 +102,18 @@ export function serverRow(s: Server, rel: Relations, progress: Progress | undefi
       { text: '', sort: created ?? '', live: (now) => age(created, now) },
     ],
   };
+}
+
+/** The power state, or '' when nothing can know it (no BMC, no power driver). */
+function powerOf(s: Server): string {
+  let driver: string;
+  try {
+    driver = driverNameOf(s);
+  } catch {
+    return 'unknown';
+  }
+  if (driver === 'none') return '';
+  return s.status?.power ?? 'unknown';
 }
 
 function activityCell(p: Progress | undefined): Row['cells'][number] {

@@ -27,7 +27,7 @@ export function navigationActions(model: TableModel, ctx: ConsoleContext): Actio
       model.toggleMark();
       model.move(1);
     }),
-    nav('C-space', 'clear all marks', () => model.marked.clear(), ['C-@']),
+    nav('C-space', 'clear all marks', () => model.marked.clear(), ['C-@', 'C-`']),
     {
       key: 's',
       label: 'sort',

@@ -111,14 +111,24 @@ export class ServerPage implements View {
     this.ctx.invalidate();
   }
 
+  /** Its own events, its MACs' (DHCP), and those from the addresses it was seen at (TFTP knows only those). */
   private records(): EventRecord[] {
     const s = this.server;
-    return this.ctx.events.timeline(this.name, s ? serverMacs(s) : this.ctx.progress.macsOf(this.name));
+    const own = this.ctx.events.timeline(this.name, s ? serverMacs(s) : this.ctx.progress.macsOf(this.name));
+    const peers = this.ctx.progress.peersOf(this.name);
+    if (!peers.size) return own;
+    const seen = new Set(own.map((r) => r.seq));
+    const more = this.ctx.events.recent(2000).filter((r) => {
+      const e = r.event as { peer?: string; server?: string; mac?: string };
+      return !seen.has(r.seq) && !e.server && !e.mac && e.peer !== undefined && peers.has(e.peer);
+    });
+    return more.length ? [...own, ...more].sort((a, b) => a.seq - b.seq) : own;
   }
 
   private concerns(r: EventRecord): boolean {
-    const e = r.event as { server?: string; mac?: string };
+    const e = r.event as { server?: string; mac?: string; peer?: string };
     if (e.server === this.name) return true;
+    if (e.peer && !e.server && this.ctx.progress.peersOf(this.name).has(e.peer)) return true;
     if (!e.mac) return false;
     const s = this.server;
     return !!s && serverMacs(s).includes(e.mac.toLowerCase());

@@ -30,19 +30,32 @@ function dot(t: Theme, s: ServiceStatus | undefined): string {
   return t.fg(STATE_ROLE_OF[s.state], g);
 }
 
+/** A service: its dot, and what it says about itself (`port 8081`, `proxy on eth1`) or its state. */
 function service(t: Theme, label: string, s: ServiceStatus | undefined, text: string): string {
-  const state = s ? (s.state === 'running' ? text : s.state) : 'not wired';
+  const state = s ? (s.state === 'running' ? (s.detail ? s.detail.replace(/^port /, ':') : text) : s.state) : 'not wired';
   return `${t.fg('dim', label)} ${dot(t, s)} ${s && s.state !== 'running' ? t.fg(STATE_ROLE_OF[s.state], safe(state)) : safe(state)}`;
 }
 
+/** "metalbox" in box-drawing letters (figlet's Calvin S), for wide terminals. */
+const LOGO = [
+  '┌┬┐┌─┐┌┬┐┌─┐┬  ┌┐ ┌─┐─┐ ┬',
+  '│││├┤  │ ├─┤│  ├┴┐│ │┌┴┬┘',
+  '┴ ┴└─┘ ┴ ┴ ┴┴─┘└─┘└─┘┴ └─',
+];
+const LOGO_W = Math.max(...LOGO.map((l) => l.length));
+
 export function headerLines(t: Theme, h: HeaderInput, cols: number, rows: number): string[] {
   const leftW = cols >= 120 ? 52 : cols >= 100 ? 46 : Math.min(40, Math.max(30, Math.floor(cols / 2)));
+  const logo = cols >= 130 && rows >= LOGO.length + 1;
   const left = infoLines(t, h, leftW);
-  const right = hintColumns(t, h.hints, cols - leftW - 2, rows);
+  const right = hintColumns(t, h.hints, cols - leftW - 2 - (logo ? LOGO_W + 2 : 0), rows);
   const out: string[] = [];
   for (let i = 0; i < rows; i++) {
     const l = left[i] ?? '';
-    out.push(`${l}${' '.repeat(Math.max(0, leftW - plainWidth(l)))}  ${right[i] ?? ''}`);
+    let line = `${l}${' '.repeat(Math.max(0, leftW - plainWidth(l)))}  ${right[i] ?? ''}`;
+    const art = logo ? LOGO[i - 1] : undefined;
+    if (art) line += ' '.repeat(Math.max(1, cols - LOGO_W - 1 - plainWidth(line))) + t.fg('accent', safe(art));
+    out.push(line);
   }
   return out;
 }

@@ -23,7 +23,13 @@ export function layoutColumns(columns: readonly Column[], natural: readonly numb
   const need = (ids: number[], use: (i: number) => number) => ids.reduce((n, i) => n + use(i), 0) + GAP * Math.max(0, ids.length - 1);
   const want = (i: number) => Math.min(natural[i]!, columns[i]!.max ?? Infinity);
   const least = (i: number) => Math.min(want(i), columns[i]!.min ?? want(i));
+  // Too wide: first the columns with nothing in them, then the least important ones (drop 1 and 2) go
+  // before anything is cut short.
   for (const i of shown.filter((c) => empty[c] && (columns[c]!.drop ?? 0) > 0)) {
+    if (need(shown, want) <= available) break;
+    shown = shown.filter((c) => c !== i);
+  }
+  for (const i of shown.filter((c) => (columns[c]!.drop ?? 0) > 0 && columns[c]!.drop! <= 2).sort((a, b) => columns[a]!.drop! - columns[b]!.drop!)) {
     if (need(shown, want) <= available) break;
     shown = shown.filter((c) => c !== i);
   }
@@ -43,9 +49,6 @@ export function layoutColumns(columns: readonly Column[], natural: readonly numb
     widths.set(widest, widths.get(widest)! - 1);
     over--;
   }
-  // Room to spare goes to the flexible column.
-  const flex = shown.find((i) => columns[i]!.flex);
-  if (over < 0 && flex !== undefined) widths.set(flex, widths.get(flex)! + -over);
   return shown.map((i) => ({ col: i, width: Math.max(1, widths.get(i)!) }));
 }
 
