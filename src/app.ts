@@ -4,6 +4,7 @@ import { ControlServer } from './control/index.js';
 import { createControllers, type ControllerManager } from './controllers/index.js';
 import { EventBus } from './events/index.js';
 import { createHttpService } from './http/index.js';
+import { addNetbootServices, findIpxeBinaries, resolveProvisioning } from './netboot.js';
 import { PowerController } from './power/index.js';
 import { runOp, type ApplianceStatus, type OpsContext } from './ops/index.js';
 import { ServiceSet } from './services.js';
@@ -44,13 +45,15 @@ export async function buildApp(config: AppConfig): Promise<App> {
     throw e;
   }
   const services = new ServiceSet(events);
+  const provisioning = resolveProvisioning(config.settings);
+  const ipxe = await findIpxeBinaries(config.settings.ipxe.paths);
   const startedAt = new Date().toISOString();
   const status = (): ApplianceStatus => ({
     version: VERSION,
     pid: process.pid,
     dataDir: config.dataDir,
-    address: config.settings.address,
-    interface: config.settings.interface,
+    address: provisioning.address,
+    interface: provisioning.interface,
     startedAt,
     services: services.status(),
   });
@@ -62,7 +65,8 @@ export async function buildApp(config: AppConfig): Promise<App> {
   const power = new PowerController({ store: opened.store, settings: config.settings, events });
   services.add(power);
   ops.services.power = power;
-  const http = createHttpService({ settings: config.settings, store: opened.store, events, dataDir: config.dataDir });
+  addNetbootServices(services, { settings: config.settings, events, store: opened.store, dataDir: config.dataDir, provisioning, ipxe });
+  const http = createHttpService({ settings: config.settings, store: opened.store, events, dataDir: config.dataDir, ipxeFiles: ipxe.files });
   services.add(http);
   ops.services.assets = { cache: http.cache, keeper: http.keeper };
 
@@ -77,7 +81,7 @@ export async function buildApp(config: AppConfig): Promise<App> {
     status,
     start: async () => {
       await services.startAll();
-      events.emit({ type: 'appliance.started', address: config.settings.address, dataDir: config.dataDir, version: VERSION });
+      events.emit({ type: 'appliance.started', address: provisioning.address, dataDir: config.dataDir, version: VERSION });
     },
     stop: async (reason = 'stopped by the operator') => {
       if (stopped) return;

@@ -5,6 +5,7 @@
  */
 export { parseBootFacts, factsQuery, machineArch, normalizeMac, hexNumber, cleanText, MAX_FACT_LENGTH, MAX_NICS, type BootFacts, type FactsResult } from './facts.js';
 export { hardwareFromFacts, serverMacs, bootFactsNote, type BootFactsNote } from './hardware.js';
+export { ipxePreferenceFor, type IpxeBinaryPreference } from './ipxe-preference.js';
 export { identify, macServerName, PLACEHOLDER_UUIDS, type Identity } from './identity.js';
 export { decideBoot, environmentFor, isInstalled, DEFAULT_ENVIRONMENT, type BootAnswer, type BootInput } from './decide.js';
 export { kernelArgs, configDataUrl, unsafeArgReason, TALOS_EVENTS_PORT, TALOS_KERNEL_LOG_PORT, type KernelArgsInput } from './kernel-args.js';

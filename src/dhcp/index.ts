@@ -50,3 +50,4 @@ export {
   decodeSubOptions,
 } from './options.js';
 export { LEASE_FILE } from './lease-file.js';
+export { offModeInstructions, type OffModeTarget } from './instructions.js';

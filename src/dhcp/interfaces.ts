@@ -17,21 +17,25 @@ export interface Ipv4Interface extends SubnetInfo {
 
 const VIRTUAL = /^(docker|veth|virbr|br-|cni|flannel|cali|vxlan|tailscale|wg|tun|tap|zt|lxc|podman|kube)/;
 
-/** Every non-loopback IPv4 address of this box, with its subnet and whether it carries the default route. */
+/**
+ * Every IPv4 address of this box, with its subnet and whether it carries the default route. Loopback only
+ * when asked for (the demo rack and tests name `lo` explicitly; it is never picked automatically).
+ */
 export function listIpv4Interfaces(
   ifaces: ReturnType<typeof networkInterfaces> = networkInterfaces(),
   defaultRouteInterfaces: ReadonlySet<string> = readDefaultRouteInterfaces(),
+  opts: { loopback?: boolean } = {},
 ): Ipv4Interface[] {
   const out: Ipv4Interface[] = [];
   for (const [name, addrs] of Object.entries(ifaces)) {
     for (const a of addrs ?? []) {
-      if (a.family !== 'IPv4' || a.internal) continue;
+      if (a.family !== 'IPv4' || (a.internal && !opts.loopback)) continue;
       out.push({
         ...subnetOf(a.address, netmaskToPrefix(a.netmask), name),
         interface: name,
         mac: a.mac,
         defaultRoute: defaultRouteInterfaces.has(name),
-        virtual: VIRTUAL.test(name),
+        virtual: VIRTUAL.test(name) || a.internal,
       });
     }
   }
