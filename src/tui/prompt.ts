@@ -45,8 +45,11 @@ export function parseCommand(text: string): Command {
   if (['q', 'q!', 'quit', 'exit'].includes(word)) return { kind: 'quit' };
   if (word === 'setup' || word === 'settings') return { kind: 'setup' };
   if (word === 'help' || word === '?') return { kind: 'help' };
-  const view = resolveView(word);
+  // A name, an alias, or a prefix only one view or command starts with (`:clu`).
+  const only = completeCommand(word);
+  const view = resolveView(word) ?? (only.length === 1 ? resolveView(only[0]!) : undefined);
   if (view) return { kind: 'view', name: view, ...(arg ? { filter: arg.replace(/^\//, '') } : {}) };
+  if (only.length === 1 && !rest.length) return parseCommand(only[0]!);
   const near = completeCommand(word.slice(0, 2));
   return { kind: 'error', message: `no view or command "${word}"${near.length ? `; did you mean ${near.slice(0, 3).join(', ')}?` : ''}` };
 }

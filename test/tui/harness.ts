@@ -65,6 +65,8 @@ export interface HarnessOptions {
   settings?: (s: Settings) => void;
   seed?: (app: App) => Promise<void>;
   console?: Partial<ConsoleOptions>;
+  /** Start the appliance's services (controllers, HTTP on a free port), as `metalbox` does. */
+  start?: boolean;
 }
 
 export async function startConsole(o: HarnessOptions = {}): Promise<Harness> {
@@ -74,6 +76,7 @@ export async function startConsole(o: HarnessOptions = {}): Promise<Harness> {
   o.settings?.(settings);
   const app = await buildApp({ dataDir, settings, firstStart: o.firstStart ?? false });
   await o.seed?.(app);
+  if (o.start) await app.start();
   const tty = fakeTty(o.cols ?? 100, o.rows ?? 30);
   const c = new Console({ app, input: tty.input, output: tty.output, term: o.term ?? 'xterm-256color', env: o.env ?? { ...process.env, EDITOR: 'true' }, editorStdio: 'ignore', cwd: dataDir, ...o.console });
   const settle = async () => {

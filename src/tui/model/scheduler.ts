@@ -43,7 +43,7 @@ export class RenderScheduler {
 
   /** Resolves when no frame is pending and no work is in flight. */
   idle(): Promise<void> {
-    if (this.isIdle()) return Promise.resolve();
+    if (this.stopped || this.isIdle()) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 

@@ -43,8 +43,11 @@ export class Dialogs {
     return this.stack.length > 0;
   }
 
+  /** The top dialog, at least as wide as its title. */
   top(theme: Theme, maxWidth: number): ModalFrame | undefined {
-    return this.stack.at(-1)?.frame(theme, maxWidth);
+    const f = this.stack.at(-1)?.frame(theme, maxWidth);
+    if (f) f.width = Math.min(maxWidth, Math.max(f.width, textWidth(f.title) + 8));
+    return f;
   }
 
   async key(k: KeyEvent): Promise<void> {
