@@ -18,5 +18,6 @@ export {
 } from './status.js';
 export { matchImport, parseSumsFile, urlFileName, type EnvAssetRef, type MatchResult } from './match.js';
 export { importAssets, touchedEnvironments, SUMS_FILE, type ImportRequest, type ImportedFile } from './import.js';
-export { pullEnvironment, download, fetchSums, networkError, type PullPlan, type Progress, type FetchFn } from './pull.js';
+export { pullEnvironment, download, fetchSums, type PullPlan, type Progress } from './pull.js';
+export { httpGet, networkError } from './fetch.js';
 export { EnvironmentStatusKeeper } from './keeper.js';

@@ -7,11 +7,11 @@
  */
 import { createWriteStream } from 'node:fs';
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import type { IncomingMessage } from 'node:http';
 import { join } from 'node:path';
-import { Readable, Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import type { Environment } from '../api/index.js';
-import { errorMessage, errnoCode, MetalboxError } from '../util/errors.js';
+import { errorMessage, MetalboxError } from '../util/errors.js';
+import { httpGet, readText } from './fetch.js';
 import { urlFileName, parseSumsFile } from './match.js';
 import { ASSET_KINDS } from './status.js';
 
@@ -34,46 +34,14 @@ export interface PullPlan {
   skipped: string[];
 }
 
-export type FetchFn = (url: string, init?: { headers?: Record<string, string> }) => Promise<Response>;
-
-const NETWORK_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'ECONNREFUSED', 'ENETUNREACH', 'EHOSTUNREACH', 'ETIMEDOUT', 'ECONNRESET', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_SOCKET']);
-
-/** The error of a fetch that could not reach the server, in plain words. */
-export function networkError(url: string, e: unknown): MetalboxError {
-  const cause = (e as { cause?: unknown }).cause ?? e;
-  const code = errnoCode(cause) ?? '';
-  const host = (() => {
-    try {
-      return new URL(url).host;
-    } catch {
-      return url;
-    }
-  })();
-  const offline = NETWORK_CODES.has(code);
-  return new MetalboxError(
-    offline ? 'ASSETS_NO_NETWORK' : 'ASSETS_DOWNLOAD_FAILED',
-    offline ? `cannot reach ${host} (${code}): no network, or no route to it` : `downloading ${url} failed: ${errorMessage(cause)}`,
-    { hint: 'on a box without internet, copy the files onto a USB stick elsewhere and run `metalbox assets import DIR --env NAME`', cause },
-  );
-}
-
-async function get(fetchFn: FetchFn, url: string, headers: Record<string, string> = {}): Promise<Response> {
-  try {
-    return await fetchFn(url, { headers });
-  } catch (e) {
-    throw networkError(url, e);
-  }
-}
-
 /** The release's sha512sum.txt beside `url`, or an empty map when there is none. */
-export async function fetchSums(fetchFn: FetchFn, url: string): Promise<Map<string, string>> {
-  const sumsUrl = new URL('sha512sum.txt', url).toString();
-  const res = await get(fetchFn, sumsUrl);
-  if (!res.ok) {
-    await res.body?.cancel();
+export async function fetchSums(url: string): Promise<Map<string, string>> {
+  const { res } = await httpGet(new URL('sha512sum.txt', url).toString());
+  if (res.statusCode !== 200) {
+    res.resume();
     return new Map();
   }
-  return parseSumsFile(await res.text());
+  return parseSumsFile(await readText(res));
 }
 
 interface Meta {
@@ -91,53 +59,64 @@ async function readMeta(path: string): Promise<Meta | undefined> {
   }
 }
 
+/** Write a response body to `part` as it arrives; resolves with the bytes written, rejects with what cut it. */
+function receive(res: IncomingMessage, part: string, append: boolean, onChunk: (n: number) => void): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const out = createWriteStream(part, { flags: append ? 'a' : 'w' });
+    let failure: Error | undefined;
+    res.on('data', (chunk: Buffer) => {
+      onChunk(chunk.length);
+      if (!out.write(chunk)) res.pause();
+    });
+    out.on('drain', () => res.resume());
+    res.on('aborted', () => (failure ??= new Error('the connection was lost')));
+    res.on('error', (e) => (failure ??= e));
+    // Always end (never destroy) the file, so what arrived before a drop is on disk to resume from.
+    res.on('close', () => out.end(() => (failure || !res.complete ? reject(failure ?? new Error('the connection was lost')) : resolve())));
+    out.on('error', reject);
+  });
+}
+
 /** Download `url` to `dest`, resuming a partial download of the same URL. */
-export async function download(fetchFn: FetchFn, url: string, dest: string, onProgress?: (p: Progress) => void): Promise<void> {
+export async function download(url: string, dest: string, onProgress?: (p: Progress) => void): Promise<void> {
   const part = `${dest}.part`;
   const metaPath = `${dest}.meta.json`;
   const meta = await readMeta(metaPath);
   if (meta?.done && meta.url === url && (await stat(dest).catch(() => undefined))) return;
   let have = meta?.url === url ? ((await stat(part).catch(() => undefined))?.size ?? 0) : 0;
-  const headers: Record<string, string> = {};
-  if (have > 0) {
-    headers['range'] = `bytes=${have}-`;
-    if (meta?.etag) headers['if-range'] = meta.etag;
-  }
-  const res = await get(fetchFn, url, headers);
-  if (res.status === 416 && have > 0) {
-    await res.body?.cancel();
+  const headers: Record<string, string> = have > 0 ? { range: `bytes=${have}-`, ...(meta?.etag ? { 'if-range': meta.etag } : {}) } : {};
+  const { res } = await httpGet(url, headers);
+  const status = res.statusCode ?? 0;
+  if (status === 416 && have > 0) {
+    res.resume();
     await rm(part, { force: true });
-    return download(fetchFn, url, dest, onProgress);
+    return download(url, dest, onProgress);
   }
-  if (!res.ok || !res.body) {
-    await res.body?.cancel();
-    throw new MetalboxError('ASSETS_DOWNLOAD_FAILED', `downloading ${url} failed: HTTP ${res.status} ${res.statusText}`, { hint: 'check the Environment\'s URL' });
+  if (status !== 200 && status !== 206) {
+    res.resume();
+    throw new MetalboxError('ASSETS_DOWNLOAD_FAILED', `downloading ${url} failed: HTTP ${status} ${res.statusMessage ?? ''}`.trim(), { hint: 'check the Environment\'s URL' });
   }
-  if (res.status !== 206) have = 0;
-  const etag = res.headers.get('etag') ?? undefined;
-  await writeFile(metaPath, JSON.stringify({ url, ...(etag ? { etag } : {}) }));
-  const length = Number(res.headers.get('content-length') ?? NaN);
+  if (status !== 206) have = 0;
+  const etag = typeof res.headers.etag === 'string' ? res.headers.etag : undefined;
+  const length = Number(res.headers['content-length'] ?? NaN);
   const total = Number.isFinite(length) ? have + length : undefined;
   let received = have;
   const file = urlFileName(url);
-  const counter = new Transform({
-    transform(chunk: Buffer, _e, cb) {
-      received += chunk.length;
-      onProgress?.({ file, received, total, resumedFrom: have });
-      cb(null, chunk);
-    },
+  // Listen at once (no await before): a short answer can end before the next tick.
+  const receiving = receive(res, part, have > 0, (n) => {
+    received += n;
+    onProgress?.({ file, received, total, resumedFrom: have });
   });
-  const stopped = (why: string, cause?: unknown) =>
-    new MetalboxError('ASSETS_DOWNLOAD_INTERRUPTED', `downloading ${url} stopped at ${received}${total !== undefined ? ` of ${total}` : ''} bytes: ${why}`, {
-      hint: 'run the same command again: it resumes where it stopped',
-      cause,
-    });
+  receiving.catch(() => undefined); // handled below, after the meta file is written
+  await writeFile(metaPath, JSON.stringify({ url, ...(etag ? { etag } : {}) }));
   try {
-    await pipeline(Readable.fromWeb(res.body as never), counter, createWriteStream(part, { flags: have > 0 ? 'a' : 'w' }));
+    await receiving;
   } catch (e) {
-    throw stopped('the connection was lost', e);
+    throw new MetalboxError('ASSETS_DOWNLOAD_INTERRUPTED', `downloading ${url} stopped at ${received}${total !== undefined ? ` of ${total}` : ''} bytes: ${errorMessage(e)}`, {
+      hint: 'run the same command again: it resumes where it stopped',
+      cause: e,
+    });
   }
-  if (total !== undefined && received !== total) throw stopped('the server ended early');
   await rename(part, dest);
   await writeFile(metaPath, JSON.stringify({ url, ...(etag ? { etag } : {}), done: true }));
 }
@@ -148,9 +127,8 @@ export async function download(fetchFn: FetchFn, url: string, dest: string, onPr
  */
 export async function pullEnvironment(
   env: Environment,
-  deps: { downloadsDir: string; fetchFn?: FetchFn; isCached: (sha512: string) => boolean; onProgress?: (p: Progress) => void },
+  deps: { downloadsDir: string; isCached: (sha512: string) => boolean; onProgress?: (p: Progress) => void },
 ): Promise<PullPlan> {
-  const fetchFn = deps.fetchFn ?? (globalThis.fetch as FetchFn);
   const name = env.metadata.name;
   const dir = join(deps.downloadsDir, name);
   await mkdir(dir, { recursive: true });
@@ -167,9 +145,9 @@ export async function pullEnvironment(
     }
     const file = urlFileName(spec.url);
     if (!file) throw new MetalboxError('ASSETS_BAD_URL', `environment "${name}": the ${asset} URL ${spec.url} names no file`);
-    if (!spec.sha512) for (const [k, v] of await fetchSums(fetchFn, spec.url)) if (k === file) plan.sums[k] = v;
+    if (!spec.sha512) for (const [k, v] of await fetchSums(spec.url)) if (k === file) plan.sums[k] = v;
     const dest = join(dir, file);
-    await download(fetchFn, spec.url, dest, deps.onProgress);
+    await download(spec.url, dest, deps.onProgress);
     plan.files.push(dest);
   }
   return plan;

@@ -49,6 +49,40 @@ export interface HttpService {
   readonly keeper: EnvironmentStatusKeeper;
 }
 
+function context(o: HttpServiceOptions, parts: { cache: AssetCache; keeper: EnvironmentStatusKeeper; ipxeFiles: ReadonlyMap<string, string>; port: () => number }): HttpContext {
+  return {
+    settings: o.settings,
+    store: o.store,
+    events: o.events,
+    cache: parts.cache,
+    keeper: parts.keeper,
+    templates: o.templates ?? loadTemplates(),
+    ipxeFiles: parts.ipxeFiles,
+    renderConfig: o.renderConfig ?? renderServerConfig,
+    arp: o.arp ?? arpLookup(),
+    port: parts.port,
+    now: o.now ?? (() => new Date()),
+    peers: new Map(),
+    discovery: { budget: o.discoveryBudget ?? 600, windowStart: 0, created: 0 },
+  };
+}
+
+/** The Node server: bounded headers and times, a 400 for what does not parse as HTTP, tracked sockets. */
+function nodeServer(ctx: HttpContext, sockets: Set<Socket>): NodeServer {
+  const s = createServer({ maxHeaderSize: 16 * 1024, requestTimeout: 60_000, headersTimeout: 15_000, keepAliveTimeout: 5_000 }, (req, res) => {
+    void route(ctx, req, res);
+  });
+  s.on('connection', (c: Socket) => {
+    sockets.add(c);
+    c.on('close', () => sockets.delete(c));
+  });
+  s.on('clientError', (_e, socket: Socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nContent-Length: 12\r\nConnection: close\r\n\r\nbad request\n');
+    else socket.destroy();
+  });
+  return s;
+}
+
 export function createHttpService(o: HttpServiceOptions): HttpService {
   const cache = o.cache ?? AssetCache.forDataDir(o.dataDir);
   const keeper = new EnvironmentStatusKeeper(o.store, cache, o.events);
@@ -59,32 +93,7 @@ export function createHttpService(o: HttpServiceOptions): HttpService {
   const start = async () => {
     if (server) return;
     const ipxeFiles = o.ipxeFiles ?? (await findIpxeBinaries(o.settings.ipxe.paths)).files;
-    const ctx: HttpContext = {
-      settings: o.settings,
-      store: o.store,
-      events: o.events,
-      cache,
-      keeper,
-      templates: o.templates ?? loadTemplates(),
-      ipxeFiles,
-      renderConfig: o.renderConfig ?? renderServerConfig,
-      arp: o.arp ?? arpLookup(),
-      port: () => listening,
-      now: o.now ?? (() => new Date()),
-      peers: new Map(),
-      discovery: { budget: o.discoveryBudget ?? 600, windowStart: 0, created: 0 },
-    };
-    const s = createServer({ maxHeaderSize: 16 * 1024, requestTimeout: 60_000, headersTimeout: 15_000, keepAliveTimeout: 5_000 }, (req, res) => {
-      void route(ctx, req, res);
-    });
-    s.on('connection', (c: Socket) => {
-      sockets.add(c);
-      c.on('close', () => sockets.delete(c));
-    });
-    s.on('clientError', (_e, socket: Socket) => {
-      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nContent-Length: 12\r\nConnection: close\r\n\r\nbad request\n');
-      else socket.destroy();
-    });
+    const s = nodeServer(context(o, { cache, keeper, ipxeFiles, port: () => listening }), sockets);
     const port = o.port ?? o.settings.http.port;
     await new Promise<void>((resolve, reject) => {
       s.once('error', (e) => reject(bindError('HTTP', port, e)));
