@@ -30,9 +30,14 @@ function dot(t: Theme, s: ServiceStatus | undefined): string {
   return t.fg(STATE_ROLE_OF[s.state], g);
 }
 
-/** A service: its dot, and what it says about itself (`port 8081`, `proxy on eth1`) or its state. */
+/** The short form of what a service says about itself: `proxy on eth1 (10.0.0.0/24; …)` → `proxy on eth1`. */
+export function shortDetail(d: string): string {
+  return d.replace(/^port /, ':').split(/ \(|, /)[0]!.trim();
+}
+
+/** A service: its dot, and what it says about itself (`:8081`, `proxy on eth1`) or its state. */
 function service(t: Theme, label: string, s: ServiceStatus | undefined, text: string): string {
-  const state = s ? (s.state === 'running' ? (s.detail ? s.detail.replace(/^port /, ':') : text) : s.state) : 'not wired';
+  const state = s ? (s.state === 'running' ? (s.detail ? shortDetail(s.detail) : text) : s.state) : 'not wired';
   return `${t.fg('dim', label)} ${dot(t, s)} ${s && s.state !== 'running' ? t.fg(STATE_ROLE_OF[s.state], safe(state)) : safe(state)}`;
 }
 
@@ -67,8 +72,8 @@ function infoLines(t: Theme, h: HeaderInput, w: number): string[] {
   const addr = `${h.address || 'address auto'}${h.iface ? ` (${h.iface})` : ''}`;
   const lines = [
     ` ${t.bold(t.fg('accent', 'Metalbox'))} ${t.fg('dim', safe(h.version))} ${safe(truncate(addr, w - 12 - width(h.version)))}`,
-    ` ${service(t, 'DHCP', dhcp, `${h.dhcpMode} :${h.ports.dhcp}`)}  ${service(t, 'TFTP', by('tftp'), `:${h.ports.tftp}`)}`,
-    ` ${service(t, 'HTTP', by('http'), `:${h.ports.http}`)}  ${service(t, 'sink', by('events-sink'), 'on')}`,
+    ` ${fitTagged(service(t, 'DHCP', dhcp, `${h.dhcpMode} :${h.ports.dhcp}`), w - 1)}`,
+    ` ${fitTagged(`${service(t, 'TFTP', by('tftp'), `:${h.ports.tftp}`)}  ${service(t, 'HTTP', by('http'), `:${h.ports.http}`)}  ${service(t, 'sink', by('events-sink'), 'on')}`, w - 1)}`,
     ` ${counts(t, h, w - 1)}`,
   ];
   if (failed.length) lines.push(` ${t.fg('err', safe(truncate(`${failed.map((s) => s.name).join(', ')} failed: ${failed[0]!.detail ?? ''}`, w - 1)))}`);
@@ -113,6 +118,27 @@ export function hintColumns(t: Theme, hints: Hint[], w: number, rows: number): s
       out[i] += `${k} ${l}  `;
     });
     used += colW;
+  }
+  return out;
+}
+
+/** Tagged text cut to `cols` visible columns (tags kept, so colours close properly). */
+export function fitTagged(tagged: string, cols: number): string {
+  if (plainWidth(tagged) <= cols) return tagged;
+  let out = '';
+  let used = 0;
+  for (const part of tagged.split(/(\{[^{}]*\})/)) {
+    if (/^\{[^{}]*\}$/.test(part) && part !== '{open}' && part !== '{close}') {
+      out += part;
+      continue;
+    }
+    const text = part === '{open}' ? '{' : part === '{close}' ? '}' : part;
+    for (const ch of text) {
+      const wd = width(ch);
+      if (used + wd > cols - 1) return `${out}…{/}`;
+      out += ch === '{' ? '{open}' : ch === '}' ? '{close}' : ch;
+      used += wd;
+    }
   }
   return out;
 }
