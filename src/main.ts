@@ -7,6 +7,8 @@ import { registerClusters } from './cli/clusters.js';
 import { registerServers } from './cli/servers.js';
 import { registerGen } from './cli/gen.js';
 import { registerServe, startApp, untilSignal } from './cli/serve.js';
+import { runConsole } from './tui/index.js';
+import { registerDemo } from './cli/demo.js';
 import { settingsFor, type GlobalOptions } from './cli/context.js';
 import { errorMessage, isMetalboxError } from './util/errors.js';
 import { VERSION } from './version.js';
@@ -21,9 +23,15 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .action(async (_o: unknown, cmd: Command) => {
       const app = await startApp(cmd.optsWithGlobals<GlobalOptions>());
+      if (!process.stdout.isTTY || !process.stdin.isTTY) {
+        await app.start();
+        process.stderr.write('metalbox: no terminal for the console; running headless (see `metalbox serve`). Ctrl-C stops.\n');
+        return untilSignal(app);
+      }
+      // First paint before the services start: the header shows them coming up.
+      const console = runConsole(app);
       await app.start();
-      process.stderr.write('metalbox: the console is not built yet; running headless (see `metalbox serve`). Ctrl-C stops.\n');
-      await untilSignal(app);
+      await console;
     });
 
   program.command('version').description('print the Metalbox version').action(() => console.log(VERSION));
@@ -40,6 +48,7 @@ export function buildProgram(): Command {
     });
 
   registerServe(program);
+  registerDemo(program);
   registerResources(program);
   registerPower(program);
   registerServers(program);
