@@ -36,17 +36,21 @@ export class LeaseTable {
   private readonly byMac = new Map<string, Lease>();
   private readonly byAddress = new Map<string, Lease>();
   private readonly offers = new Map<string, { mac: string; until: number }>();
+  /** The address offered to each client (the index of `offers` by MAC). */
+  private readonly offerOf = new Map<string, string>();
   private readonly declined = new Map<string, number>();
   private readonly reservedByMac = new Map<string, Reservation>();
   private readonly reservedByAddress = new Map<string, Reservation>();
   private readonly excluded: Set<string>;
   private readonly start: number;
   private readonly end: number;
+  private cursor: number;
   readonly now: () => number;
 
   constructor(private readonly opts: LeaseTableOptions) {
     this.start = ipToInt(opts.range.start);
     this.end = ipToInt(opts.range.end);
+    this.cursor = this.start;
     this.now = opts.now ?? Date.now;
     this.excluded = new Set(opts.excluded);
     for (const r of opts.reservations) {
@@ -96,14 +100,27 @@ export class LeaseTable {
     if (reserved) return this.canGrant(mac, reserved.address).ok ? reserved.address : undefined;
     const previous = this.byMac.get(mac)?.address;
     if (previous && this.canGrant(mac, previous).ok) return previous;
-    const offered = [...this.offers].find(([, o]) => o.mac === mac)?.[0];
+    const offered = this.offerOf.get(mac);
     if (offered && this.canGrant(mac, offered).ok) return offered;
     if (requested && this.inRange(requested) && this.canGrant(mac, requested).ok) return requested;
+    return this.scanFree(mac);
+  }
+
+  /**
+   * The next never-used free address after the last one handed out (wrapping), else the first expired one.
+   * The cursor keeps a burst of new clients O(1) each instead of rescanning the range every time.
+   */
+  private scanFree(mac: string): string | undefined {
+    const size = this.end - this.start + 1;
     let expired: string | undefined;
-    for (let n = this.start; n <= this.end; n++) {
+    for (let i = 0; i < size; i++) {
+      const n = this.start + ((this.cursor - this.start + i) % size);
       const a = intToIp(n);
       if (!this.canGrant(mac, a).ok) continue;
-      if (!this.byAddress.has(a)) return a;
+      if (!this.byAddress.has(a)) {
+        this.cursor = n === this.end ? this.start : n + 1;
+        return a;
+      }
       expired ??= a;
     }
     return expired;
@@ -111,13 +128,19 @@ export class LeaseTable {
 
   /** Hold an offered address for the client for a short while. */
   hold(mac: string, address: string): void {
-    for (const [a, o] of this.offers) if (o.mac === mac) this.offers.delete(a);
+    this.dropOffer(mac);
+    const previous = this.offers.get(address);
+    if (previous) this.offerOf.delete(previous.mac);
     this.offers.set(address, { mac, until: this.now() + (this.opts.offerHoldMs ?? 60_000) });
+    this.offerOf.set(mac, address);
   }
 
   /** The client chose another server or went away: its offer is void. */
   dropOffer(mac: string): void {
-    for (const [a, o] of this.offers) if (o.mac === mac) this.offers.delete(a);
+    const address = this.offerOf.get(mac);
+    if (address === undefined) return;
+    this.offerOf.delete(mac);
+    if (this.offers.get(address)?.mac === mac) this.offers.delete(address);
   }
 
   commit(mac: string, address: string, seconds: number, hostname?: string): Lease {

@@ -36,6 +36,8 @@ export interface DhcpSocketsOptions {
 
 type SocketRole = 'unicast' | 'broadcast' | 'pxe';
 
+const RECEIVE_BUFFER = 4 << 20;
+
 export class DhcpSockets {
   private readonly sockets = new Map<SocketRole, Socket>();
   private readonly counters: DhcpStats = emptyDhcpStats();
@@ -67,7 +69,9 @@ export class DhcpSockets {
   }
 
   private bind(role: SocketRole, address: string, port: number): Promise<void> {
-    const sock = createSocket({ type: 'udp4' });
+    // A rack powered on at once sends hundreds of DISCOVERs in a burst: ask for a large receive buffer
+    // (the kernel caps it at net.core.rmem_max, and doubles what it grants).
+    const sock = createSocket({ type: 'udp4', recvBufferSize: RECEIVE_BUFFER });
     const kind: DhcpPortKind = role === 'pxe' ? 'pxe' : 'dhcp';
     const service = kind === 'dhcp' ? 'DHCP' : 'PXE boot server';
     return new Promise<void>((resolve, reject) => {

@@ -4,6 +4,9 @@
  *
  * Duplicate ACKs never trigger a send (the Sorcerer's Apprentice bug): only an ACK that moves the window
  * forward sends the next window; anything lost is resent when the timer fires.
+ *
+ * The socket is connected to the client: the kernel drops datagrams from any other address or port (so a
+ * stranger cannot disturb the transfer, and gets no answer), and sends need no per-packet address lookup.
  */
 import { type RemoteInfo, type Socket, createSocket } from 'node:dgram';
 import { TFTP_ERROR, dataHeader, decodeTftp, encodeError, encodeOack } from './codec.js';
@@ -61,12 +64,16 @@ export class Transfer {
 
   async start(): Promise<void> {
     const sock = createSocket({ type: 'udp4' });
+    const { address, port } = this.spec.peer;
     await new Promise<void>((resolve, reject) => {
       sock.once('error', reject);
-      sock.bind({ port: 0, address: '0.0.0.0' }, () => {
+      sock.bind({ port: 0, address: '0.0.0.0' }, () => sock.connect(port, address, () => {
         sock.removeListener('error', reject);
         resolve();
-      });
+      }));
+    }).catch((e: unknown) => {
+      sock.close();
+      throw e;
     });
     sock.on('error', (e) => this.finish({ ok: false, error: `socket error: ${e.message}` }));
     sock.on('message', (msg, rinfo) => this.onMessage(msg, rinfo));
@@ -83,11 +90,6 @@ export class Transfer {
 
   private onMessage(msg: Buffer, rinfo: RemoteInfo): void {
     if (this.ended) return;
-    if (rinfo.address !== this.spec.peer.address || rinfo.port !== this.spec.peer.port) {
-      this.sock?.send(encodeError(TFTP_ERROR.unknownTransferId, 'unknown transfer ID'), rinfo.port, rinfo.address, () => undefined);
-      this.hooks.onStray(rinfo, 'packet from an unknown transfer ID');
-      return;
-    }
     const d = decodeTftp(msg);
     if (!d.ok) return this.hooks.onStray(rinfo, d.reason);
     if (d.packet.op === 'ERROR') {
@@ -135,9 +137,10 @@ export class Transfer {
     this.arm();
   }
 
+  /** (Re)start the retransmission timer; refreshing one timer is much cheaper than a new one per ACK. */
   private arm(): void {
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => this.onTimeout(), this.spec.timeoutMs);
+    if (this.timer) this.timer.refresh();
+    else this.timer = setTimeout(() => this.onTimeout(), this.spec.timeoutMs);
   }
 
   private onTimeout(): void {
@@ -150,12 +153,12 @@ export class Transfer {
     this.sendCurrent();
   }
 
+  /** Send on the connected socket; errors arrive as the socket's 'error' event, which ends the transfer. */
   private sendRaw(head: Buffer, payload?: Buffer): void {
     const sock = this.sock;
     if (!sock) return;
-    const bytes = head.length + (payload?.length ?? 0);
-    sock.send(payload ? [head, payload] : head, this.spec.peer.port, this.spec.peer.address, () => undefined);
-    this.hooks.onSent(bytes);
+    sock.send(payload ? [head, payload] : head);
+    this.hooks.onSent(head.length + (payload?.length ?? 0));
   }
 
   private finish(outcome: TransferOutcome): void {

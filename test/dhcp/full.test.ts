@@ -105,7 +105,11 @@ describe('full mode', () => {
 
   it('forgets its offer when the client chooses another server', () => {
     reply(answerFull(request({ type: 'DISCOVER', mac: A }), any, ctx));
+    expect(ctx.leases.canGrant(B, '10.78.0.100').ok).toBe(false);
     expect(answerFull(request({ type: 'REQUEST', mac: A, requested: '10.78.0.100', serverId: '10.78.0.2' }), any, ctx)).toMatchObject({ kind: 'ignore', quiet: true });
+    expect(ctx.leases.canGrant(B, '10.78.0.100')).toEqual({ ok: true });
+    lease('02:00:00:00:00:0c');
+    lease('02:00:00:00:00:0d');
     expect(reply(answerFull(request({ type: 'DISCOVER', mac: B }), any, ctx)).reply.yiaddr).toBe('10.78.0.100');
   });
 

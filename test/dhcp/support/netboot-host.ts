@@ -24,8 +24,10 @@ export interface NetbootHostConfig {
   /** Extra files served by TFTP: name -> path. */
   files?: Record<string, string>;
   probeWaitMs?: number;
-  /** MAC -> snponly preference. */
+  /** MACs that prefer snponly.efi. */
   snponly?: string[];
+  /** Do not stream events to the parent (benchmarks: keep JSON encoding out of the server's time). */
+  quiet?: boolean;
 }
 
 function merge(base: Settings, over: NetbootHostConfig['settings']): Settings {
@@ -41,7 +43,7 @@ void serveChild<NetbootHostConfig>(async (config, emit) => {
   const subnet = parseCidr(config.cidr);
   if (!subnet) throw new Error(`bad cidr ${config.cidr}`);
   const events = new EventBus();
-  events.subscribe((r) => emit({ type: 'event', event: r.event as unknown as Record<string, unknown> }));
+  if (!config.quiet) events.subscribe((r) => emit({ type: 'event', event: r.event as unknown as Record<string, unknown> }));
   const found = await findIpxeBinaries(settings.ipxe.paths);
   const files = new Map([...found.files, ...Object.entries(config.files ?? {})]);
   let dhcp: DhcpService | undefined;
