@@ -32,8 +32,8 @@ export interface BootInput {
   binding?: ServerBinding | undefined;
   /** The ServerClass named by the binding (the class the server was allocated from). */
   serverClass?: ServerClass | undefined;
-  /** The Environment named by environmentFor(), when it exists, with its readiness. */
-  environment?: { resource: Environment; readiness: Readiness } | undefined;
+  /** The Environment named by environmentFor(), when it exists, and how to learn its readiness (asked only when needed). */
+  environment?: { resource: Environment; readiness: () => Readiness } | undefined;
   /** The architecture the machine reported (see machineArch). */
   arch: 'amd64' | 'arm64' | undefined;
   settings: Pick<Settings, 'bootFromDiskMethod'>;
@@ -77,7 +77,7 @@ function environmentAnswer(i: BootInput, action: 'install' | 'wipe', why: string
   if (envArch && i.arch && envArch !== i.arch) {
     return { action: 'refuse', status: 412, reason: `environment "${name}" is for ${envArch}, this machine is ${i.arch}` };
   }
-  const ready = i.environment?.readiness ?? { ready: false, reason: 'readiness unknown' };
+  const ready = i.environment?.readiness() ?? { ready: false, reason: 'readiness unknown' };
   if (!ready.ready) return { action: 'refuse', status: 412, reason: `environment "${name}" is not ready: ${ready.reason ?? 'unknown reason'}` };
   return { action, environment: env, reason: why };
 }

@@ -32,4 +32,8 @@ export interface HttpContext {
   peers: Map<string, string>;
   /** New Servers allowed per minute (a flood of made-up UUIDs cannot fill the state file). */
   discovery: { budget: number; windowStart: number; created: number };
+  /** Per server: the facts last recorded at which resourceVersion (a parked machine re-asking costs no work). */
+  seen: Map<string, { facts: string; resourceVersion: string }>;
+  /** Per server: the last decision told to the event log, and when (a park loop is not logged every 30 s). */
+  told: Map<string, { decision: string; at: number }>;
 }

@@ -48,10 +48,25 @@ async function register(ctx: HttpContext, f: BootFacts, id: Identity): Promise<S
   }
 }
 
-/** The Server for these facts: created, refreshed, or as it was. */
-export async function discover(ctx: HttpContext, f: BootFacts, id: Identity): Promise<Server> {
+/** Most servers whose last facts are remembered; beyond it the memory starts over. */
+const SEEN_LIMIT = 20_000;
+
+function remember(ctx: HttpContext, name: string, facts: string, s: Server): Server {
+  if (ctx.seen.size >= SEEN_LIMIT) ctx.seen.clear();
+  ctx.seen.set(name, { facts, resourceVersion: s.metadata.resourceVersion ?? '' });
+  return s;
+}
+
+/** The Server for these facts (`query`: factsQuery of them): created, refreshed, or as it was. */
+export async function discover(ctx: HttpContext, f: BootFacts, id: Identity, query: string): Promise<Server> {
   const known = ctx.store.get<Server>('Server', id.name);
-  if (!known) return register(ctx, f, id);
+  if (!known) return remember(ctx, id.name, query, await register(ctx, f, id));
+  const last = ctx.seen.get(id.name);
+  if (last && last.facts === query && last.resourceVersion === known.metadata.resourceVersion) return known;
+  return remember(ctx, id.name, query, await refresh(ctx, f, id, known));
+}
+
+async function refresh(ctx: HttpContext, f: BootFacts, id: Identity, known: Server): Promise<Server> {
   const hardware = hardwareFromFacts(f, known.spec?.hardware);
   const facts = note(f, id);
   const before = known.metadata.annotations?.[annotations.BOOT_FACTS];

@@ -56,14 +56,15 @@ function lookup(ctx: HttpContext, server: Server, f: BootFacts): Lookup {
   return { binding, serverClass, environment, arch };
 }
 
-export async function serveIpxe(ctx: HttpContext, req: IncomingMessage, res: ServerResponse, query: URLSearchParams): Promise<void> {
-  const parsed = parseBootFacts(query);
+export async function serveIpxe(ctx: HttpContext, req: IncomingMessage, res: ServerResponse, params: URLSearchParams): Promise<void> {
+  const parsed = parseBootFacts(params);
   if (!parsed.ok) return sendError(req, res, 400, parsed.reason);
   const f = parsed.facts;
+  const query = factsQuery(f);
   const id = identify(f, (name) => ctx.store.get<Server>('Server', name));
   let server: Server;
   try {
-    server = await discover(ctx, f, id);
+    server = await discover(ctx, f, id, query);
   } catch (e) {
     if (!isMetalboxError(e, 'DISCOVERY_BUSY')) throw e;
     ctx.events.emit({ type: 'boot.ipxe', server: id.name, mac: f.mac, decision: 'refused', detail: e.message });
@@ -74,30 +75,45 @@ export async function serveIpxe(ctx: HttpContext, req: IncomingMessage, res: Ser
     server,
     binding: l.binding,
     serverClass: l.serverClass,
-    environment: l.environment ? { resource: l.environment, readiness: ctx.keeper.readiness(l.environment) } : undefined,
+    environment: l.environment ? { resource: l.environment, readiness: () => ctx.keeper.readiness(l.environment!) } : undefined,
     arch: l.arch,
     settings: ctx.settings,
   });
-  await answerBoot(ctx, req, res, { server, f, answer });
+  await answerBoot(ctx, req, res, { server, f, query, answer });
 }
 
 interface Answering {
   server: Server;
   f: BootFacts;
+  /** factsQuery(f). */
+  query: string;
   answer: BootAnswer;
+}
+
+/** A repeated park is told again only after this long. */
+const RETELL_MS = 10 * 60_000;
+
+/** Tell the event log, unless this server was just told the same park (its park loop re-asking). */
+function tell(ctx: HttpContext, server: string, mac: string, e: { decision: string; detail: string; environment?: string }): void {
+  const text = `${e.decision}|${e.detail}|${e.environment ?? ''}`;
+  const now = ctx.now().getTime();
+  const last = ctx.told.get(server);
+  if (e.decision === 'park' && last?.decision === text && now - last.at < RETELL_MS) return;
+  if (ctx.told.size >= 20_000) ctx.told.clear();
+  ctx.told.set(server, { decision: text, at: now });
+  ctx.events.emit({ type: 'boot.ipxe', server, mac, ...e });
 }
 
 async function answerBoot(ctx: HttpContext, req: IncomingMessage, res: ServerResponse, a: Answering): Promise<void> {
   const name = a.server.metadata.name;
   const urls: Urls = { base: baseUrl(req, ctx.settings.address, ctx.port()) };
-  const event = (decision: string, detail: string, environment?: string) =>
-    ctx.events.emit({ type: 'boot.ipxe', server: name, mac: a.f.mac, decision, detail, ...(environment ? { environment } : {}) });
+  const event = (decision: string, detail: string) => tell(ctx, name, a.f.mac, { decision, detail });
   const ans = a.answer;
   switch (ans.action) {
     case 'park':
       await dropToken(ctx, a.server);
       event('park', ans.reason);
-      return sendScript(req, res, parkScript(ctx.templates, urls, { server: name, reason: ans.reason, seconds: ctx.settings.boot.parkInterval, facts: factsQuery(a.f) }));
+      return sendScript(req, res, parkScript(ctx.templates, urls, { server: name, reason: ans.reason, seconds: ctx.settings.boot.parkInterval, facts: a.query }));
     case 'disk':
       await dropToken(ctx, a.server);
       event(`boot from disk (${ans.method})`, ans.reason);
@@ -128,7 +144,7 @@ async function serveEnvironment(ctx: HttpContext, req: IncomingMessage, res: Ser
     kernelArgs({ environmentArgs });
   } catch (e) {
     const reason = `environment "${envName}" is not ready: ${errorMessage(e)}`;
-    ctx.events.emit({ type: 'boot.ipxe', server: name, mac: a.f.mac, decision: 'refused', environment: envName, detail: reason });
+    tell(ctx, name, a.f.mac, { decision: 'refused', environment: envName, detail: reason });
     return sendError(req, res, 412, reason);
   }
   let configUrl: string | undefined;
@@ -144,7 +160,7 @@ async function serveEnvironment(ctx: HttpContext, req: IncomingMessage, res: Ser
   } else await dropToken(ctx, a.server);
   const args = kernelArgs({ environmentArgs, configUrl, ...sinks });
   const hasInitrd = Boolean(a.env.spec?.initrd?.url || a.env.spec?.initrd?.sha512);
-  ctx.events.emit({ type: 'boot.ipxe', server: name, mac: a.f.mac, decision: a.action, environment: envName, detail: a.reason });
+  tell(ctx, name, a.f.mac, { decision: a.action, environment: envName, detail: a.reason });
   sendScript(req, res, installScript(ctx.templates, a.urls, { server: name, action: a.action, environment: envName, args, hasInitrd }));
 }
 

@@ -64,6 +64,8 @@ function context(o: HttpServiceOptions, parts: { cache: AssetCache; keeper: Envi
     now: o.now ?? (() => new Date()),
     peers: new Map(),
     discovery: { budget: o.discoveryBudget ?? 600, windowStart: 0, created: 0 },
+    seen: new Map(),
+    told: new Map(),
   };
 }
 

@@ -33,7 +33,7 @@ function env(name: string, arch = 'amd64'): Environment {
   };
 }
 
-const ready = { ready: true };
+const ready = () => ({ ready: true });
 const settings = defaultSettings();
 
 function decide(i: Partial<BootInput> & { server: Server }): BootAnswer {
@@ -72,7 +72,7 @@ describe('the boot decision (DESIGN.md section 4)', () => {
     ['cordoned and dirty', { server: server({ cordoned: true }, { isClean: false }) }, 'park: cordoned'],
     ['cordoned but installed: boots from disk', { server: server({ cordoned: true }, { conditions: [cond('PXEBooted')] }), binding: binding() }, 'disk ipxe-exit'],
     ['allocated, environment missing', { server: server(), binding: binding() }, '404'],
-    ['allocated, environment not ready', { server: server(), binding: binding(), environment: { resource: env('default'), readiness: { ready: false, reason: 'kernel not cached' } } }, '412'],
+    ['allocated, environment not ready', { server: server(), binding: binding(), environment: { resource: env('default'), readiness: () => ({ ready: false, reason: 'kernel not cached' }) } }, '412'],
     ['allocated, environment for the other architecture', { server: server(), binding: binding(), arch: 'arm64', environment: { resource: env('default-arm64', 'amd64'), readiness: ready } }, '412'],
     ['allocated, unknown architecture and no environment named', { server: server(), binding: binding(), arch: undefined }, '412'],
   ];
@@ -81,7 +81,7 @@ describe('the boot decision (DESIGN.md section 4)', () => {
   });
 
   it('says why an environment is not ready', () => {
-    const a = decide({ server: server(), binding: binding(), environment: { resource: env('default'), readiness: { ready: false, reason: 'kernel not cached' } } });
+    const a = decide({ server: server(), binding: binding(), environment: { resource: env('default'), readiness: () => ({ ready: false, reason: 'kernel not cached' }) } });
     expect(a).toMatchObject({ action: 'refuse', status: 412, reason: 'environment "default" is not ready: kernel not cached' });
   });
 });

@@ -55,6 +55,15 @@ describe('/ipxe: discovery', () => {
     expect(server(rig)!.spec?.hardware?.system?.serialNumber).toBe('SN-2');
   });
 
+  it('a machine re-asking from its park loop is logged once, not every round', async () => {
+    rig = await startRig();
+    for (let i = 0; i < 5; i++) expect((await ipxe(rig)).status).toBe(200);
+    expect(rig.eventsOf('boot.ipxe').map((e) => e['decision'])).toEqual(['park']);
+    await accept(rig);
+    await ipxe(rig);
+    expect(rig.eventsOf('boot.ipxe').map((e) => e['detail'])).toEqual(['not accepted yet: accept it to use it', 'accepted and waiting to be allocated']);
+  });
+
   it('a placeholder UUID: the machine is known by its MAC, and the events say so', async () => {
     rig = await startRig();
     await ipxe(rig, Q.replace(UUID.toUpperCase(), '00000000-0000-0000-0000-000000000000'));
