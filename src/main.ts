@@ -6,6 +6,7 @@ import { registerPower } from './cli/power.js';
 import { registerClusters } from './cli/clusters.js';
 import { registerServers } from './cli/servers.js';
 import { registerGen } from './cli/gen.js';
+import { registerAssets } from './cli/assets.js';
 import { registerServe, startApp, untilSignal } from './cli/serve.js';
 import { runConsole } from './tui/index.js';
 import { registerDemo } from './cli/demo.js';
@@ -54,6 +55,7 @@ export function buildProgram(): Command {
   registerServers(program);
   registerClusters(program);
   registerGen(program);
+  registerAssets(program);
   return program;
 }
 
