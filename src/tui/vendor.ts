@@ -75,6 +75,25 @@ export function normaliseKey(ch: string | undefined, key: BlessedKey | undefined
   return full ? { name: full } : undefined;
 }
 
+/**
+ * blessed reads ESC followed by a key in the same read as Alt+key. The console binds no Alt keys, and
+ * esc typed quickly before another key (or sent by tmux in one write) must stay two keys.
+ */
+export function splitMeta(ch: string | undefined, key: BlessedKey | undefined): KeyEvent[] {
+  if (key?.meta && !key.ctrl) {
+    if (key.name === 'escape') return [{ name: 'escape' }, { name: 'escape' }];
+    // blessed names ESC+G as M-S-g: the key itself is the letter (upper case with shift) or digit.
+    if (key.name && /^[a-z0-9]$/i.test(key.name)) {
+      const c = key.shift ? key.name.toUpperCase() : key.name;
+      return [{ name: 'escape' }, { name: c, ch: c }];
+    }
+    const rest = normaliseKey(ch, { ...key, meta: false, full: key.name ?? ch ?? '' });
+    if (rest) return [{ name: 'escape' }, rest];
+  }
+  const k = normaliseKey(ch, key);
+  return k ? [k] : [];
+}
+
 export class Term {
   private readonly screen: blessed.Widgets.Screen;
   readonly terminal: string;
@@ -129,8 +148,7 @@ export class Term {
 
   onKey(fn: (k: KeyEvent) => void): void {
     this.screen.on('keypress', (ch: string | undefined, key: BlessedKey | undefined) => {
-      const k = normaliseKey(ch, key);
-      if (k) fn(k);
+      for (const k of splitMeta(ch, key)) fn(k);
     });
   }
 

@@ -41,11 +41,18 @@ describe('server page', () => {
     const t = h.text();
     expect(t).toContain('server 4c4c4544-004…');
     expect(t).toMatch(/System\s+Dell Inc\. · PowerEdge R640 · serial SN123/);
-    expect(t).toMatch(/CPU\s+2 × Xeon Gold 6130 · 32 cores \/ 64 threads @ 2100 MHz/);
+    expect(t).toMatch(/CPU\s+2 × Xeon Gold 6130 · 32 cores \/ 64 threads · 2100 MHz/);
     expect(t).toMatch(/Memory\s+128 GB in 8 modules/);
     expect(t).toMatch(/BMC\s+10\.9\.0\.5(:623)? lanplus user admin · password set \(hidden\)/);
     expect(t).not.toContain('hunter2');
     await h.press('5', 'G'); // YAML tab, its end
+    expect(h.text()).toContain('pass: <redacted>');
+    expect(h.text()).not.toContain('hunter2');
+  });
+
+  it('shows the YAML from the list with the password redacted, even with rows marked', async () => {
+    h = await page();
+    await h.press(KEY.esc, KEY.space, 'k', 'y', 'G');
     expect(h.text()).toContain('pass: <redacted>');
     expect(h.text()).not.toContain('hunter2');
   });

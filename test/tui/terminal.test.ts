@@ -107,3 +107,23 @@ describe('layout', () => {
     expect(h.text()).toMatch(/clusters\[\d\]/);
   });
 });
+
+describe('keys', () => {
+  it('reads esc typed right before a letter as two keys, not as Alt+letter', async () => {
+    const { splitMeta } = await import('../../src/tui/vendor.js');
+    expect(splitMeta(undefined, { name: 'j', meta: true, full: 'M-j' })).toEqual([{ name: 'escape' }, { name: 'j', ch: 'j' }]);
+    expect(splitMeta(undefined, { name: 'g', meta: true, shift: true, full: 'M-S-g' })).toEqual([{ name: 'escape' }, { name: 'G', ch: 'G' }]);
+    expect(splitMeta(undefined, { name: 'escape', meta: true, full: 'M-escape' })).toEqual([{ name: 'escape' }, { name: 'escape' }]);
+    expect(splitMeta('\r', { name: 'return', full: 'return' })).toEqual([]);
+    expect(splitMeta(' ', { name: 'space', full: 'space' })).toEqual([{ name: 'space', ch: ' ' }]);
+    expect(splitMeta(undefined, { name: 'd', ctrl: true, full: 'C-d' })).toEqual([{ name: 'C-d' }]);
+  });
+
+  it('takes esc and a letter arriving in one read as esc, then the letter', async () => {
+    h = await startConsole({ seed: async (app) => void (await app.store.create(server('4c4c4544-0042-3510-8050-b4c04f00f00d', { hostname: 'meta' }))) });
+    await h.press(KEY.enter);
+    expect(h.text()).toContain('server 4c4c4544-004…');
+    await h.press('\x1bj'); // back to the list, then down
+    expect(h.text()).toMatch(/servers\[1\]/);
+  });
+});

@@ -65,6 +65,12 @@ export function stepOf(e: MetalboxEvent): Progress | undefined {
   }
 }
 
+/** A step in a few words: `tftp ipxe.efi 45%`, `parked not accepted yet`, `config fetched`. */
+export function activityText(p: Progress): string {
+  const alone: Phase[] = ['config', 'installed', 'denied', 'error'];
+  return (alone.includes(p.phase) ? p.detail : `${p.phase} ${p.detail}`).trim();
+}
+
 export class ProgressTracker {
   private readonly byServer = new Map<string, Progress>();
   private readonly macs = new Map<string, string>();

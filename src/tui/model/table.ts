@@ -4,6 +4,7 @@
  * follow ids, not positions, so nothing jumps under the operator's cursor while the list changes.
  */
 import type { Role } from '../theme.js';
+import { width } from '../text.js';
 import { passes, type Filter } from './filter.js';
 
 export interface Column {
@@ -36,6 +37,13 @@ export interface Row {
   invalid?: string;
 }
 
+/** What the model works out once per row version: sort keys, display widths, the text the filter reads. */
+interface Prepared {
+  keys: (number | string)[];
+  widths: number[];
+  haystack: string;
+}
+
 /** How long a change stays marked. */
 export const MARK_MS = 3000;
 
@@ -47,12 +55,16 @@ export interface Marks {
 
 export class TableModel {
   private readonly rows = new Map<string, Row>();
+  private readonly prepared = new Map<string, Prepared>();
+  private widthCache: { natural: number[]; empty: boolean[] } | undefined;
   private readonly changes = new Map<string, Marks>();
   readonly marked = new Set<string>();
   private order: string[] = [];
   private stale = true;
   private selected: string | undefined;
   private lastIndex = 0;
+  /** The operator chose a row; until then the cursor stays on the first row while rows arrive. */
+  private chosen = false;
   offset = 0;
   sortCol: number;
   sortAsc = true;
@@ -82,7 +94,9 @@ export class TableModel {
   upsert(row: Row, now: number, track = true): void {
     const prev = this.rows.get(row.id);
     this.rows.set(row.id, row);
+    this.prepared.set(row.id, prepare(row));
     this.stale = true;
+    this.widthCache = undefined;
     if (!track) return;
     if (!prev) {
       this.changes.set(row.id, { cols: new Set(), at: now, added: true });
@@ -100,6 +114,8 @@ export class TableModel {
 
   remove(id: string): void {
     if (this.rows.delete(id)) this.stale = true;
+    this.prepared.delete(id);
+    this.widthCache = undefined;
     this.changes.delete(id);
     this.marked.delete(id);
   }
@@ -131,6 +147,27 @@ export class TableModel {
   setFilter(f: Filter | undefined): void {
     this.filter = f;
     this.stale = true;
+    this.widthCache = undefined;
+  }
+
+  /**
+   * The widest text of each column over the rows the filter lets through (cells drawn live excluded), and
+   * which columns are empty in every such row; worked out again only when rows change.
+   */
+  columnWidths(): { natural: number[]; empty: boolean[] } {
+    if (this.widthCache && !this.stale) return this.widthCache;
+    const natural = this.columns.map(() => 0);
+    const empty = this.columns.map(() => true);
+    for (const id of this.ids()) {
+      const w = this.prepared.get(id)!.widths;
+      for (let i = 0; i < natural.length; i++) {
+        const x = w[i] ?? 0;
+        if (x > natural[i]!) natural[i] = x;
+        if (x > 0) empty[i] = false;
+      }
+    }
+    this.widthCache = { natural, empty };
+    return this.widthCache;
   }
 
   /** Sort by a column; the same column again flips the direction. */
@@ -171,6 +208,7 @@ export class TableModel {
 
   select(id: string): void {
     if (this.rows.has(id)) {
+      this.chosen = true;
       this.selected = id;
       this.lastIndex = Math.max(0, this.ids().indexOf(id));
     }
@@ -181,6 +219,7 @@ export class TableModel {
     if (ids.length === 0) return;
     const cur = Math.max(0, this.selectedIndex);
     const next = Math.max(0, Math.min(ids.length - 1, cur + delta));
+    this.chosen = true;
     this.selected = ids[next];
     this.lastIndex = next;
   }
@@ -192,6 +231,7 @@ export class TableModel {
   }
 
   toggleMark(): void {
+    this.chosen = true;
     const id = this.selectedId;
     if (id === undefined) return;
     if (this.marked.has(id)) this.marked.delete(id);
@@ -216,18 +256,28 @@ export class TableModel {
 
   private recompute(): void {
     const f = this.filter;
-    const list: Row[] = [];
-    for (const r of this.rows.values()) {
-      if (!f || passes(f, r.cells.map((c) => c.text).join(' '), r.labels)) list.push(r);
-    }
+    const list: { id: string; key: number | string }[] = [];
     const col = this.sortCol;
+    for (const [id, r] of this.rows) {
+      const p = this.prepared.get(id)!;
+      if (!f || passes(f, p.haystack, r.labels)) list.push({ id, key: p.keys[col] ?? '' });
+    }
     const dir = this.sortAsc ? 1 : -1;
-    list.sort((a, b) => dir * compare(a.cells[col], b.cells[col]) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    list.sort((a, b) => dir * compareKeys(a.key, b.key) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     this.order = list.map((r) => r.id);
     this.stale = false;
-    if (this.selected !== undefined && this.rows.has(this.selected) && this.order.includes(this.selected)) {
-      this.lastIndex = this.order.indexOf(this.selected);
+    this.widthCache = undefined;
+    if (!this.chosen) {
+      this.selected = this.order[0];
+      this.lastIndex = 0;
       return;
+    }
+    if (this.selected !== undefined && this.rows.has(this.selected)) {
+      const at = this.order.indexOf(this.selected);
+      if (at >= 0) {
+        this.lastIndex = at;
+        return;
+      }
     }
     // The selected row went away (deleted or filtered out): stay at the same position.
     const at = Math.min(this.lastIndex, this.order.length - 1);
@@ -235,16 +285,29 @@ export class TableModel {
   }
 }
 
-function compare(a: Cell | undefined, b: Cell | undefined): number {
-  const x = a?.sort ?? a?.text ?? '';
-  const y = b?.sort ?? b?.text ?? '';
+function compareKeys(x: number | string, y: number | string): number {
   if (typeof x === 'number' && typeof y === 'number') return x - y;
-  const sa = String(x);
-  const sb = String(y);
-  // Natural order (node-2 before node-10), except for hex identifiers such as UUIDs, where digit runs are not numbers.
-  return HEX_ID.test(sa) && HEX_ID.test(sb) ? plain.compare(sa, sb) : natural.compare(sa, sb);
+  const a = String(x);
+  const b = String(y);
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * A string sort key in natural order (node-2 before node-10): lowercased, digit runs zero-padded. Hex
+ * identifiers such as UUIDs keep their digits as they are: their digit runs are not numbers.
+ */
+export function naturalKey(text: string): string {
+  const t = text.toLowerCase();
+  if (HEX_ID.test(t)) return t;
+  return t.replace(/\d+/g, (d) => d.padStart(12, '0'));
+}
+
+function prepare(row: Row): Prepared {
+  return {
+    keys: row.cells.map((c) => (typeof c.sort === 'number' ? c.sort : naturalKey(String(c.sort ?? c.text)))),
+    widths: row.cells.map((c) => (c.live ? 0 : width(c.text))),
+    haystack: row.cells.map((c) => c.text).join(' '),
+  };
 }
 
 const HEX_ID = /^[0-9a-f]{8}-?[0-9a-f]{4}/i;
-const natural = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
-const plain = new Intl.Collator('en', { sensitivity: 'base' });

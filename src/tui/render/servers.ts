@@ -4,7 +4,7 @@
 import type { Condition, Server } from '../../api/index.js';
 import { driverNameOf } from '../../power/index.js';
 import type { Row, Column } from '../model/table.js';
-import type { Progress } from '../model/progress.js';
+import { activityText, type Progress } from '../model/progress.js';
 import type { Relations } from '../model/relations.js';
 import type { Role } from '../theme.js';
 import { age } from '../text.js';
@@ -119,8 +119,7 @@ function powerOf(s: Server): string {
 function activityCell(p: Progress | undefined): Row['cells'][number] {
   if (!p) return { text: '', role: 'dim' };
   const role: Role = p.phase === 'error' || p.phase === 'denied' ? 'err' : p.phase === 'installed' ? 'ok' : p.phase === 'parked' ? 'dim' : 'info';
-  const label = p.phase === 'config' || p.phase === 'installed' || p.phase === 'denied' || p.phase === 'error' ? p.detail : `${p.phase} ${p.detail}`;
-  return { text: label.trim(), role, sort: p.at };
+  return { text: activityText(p), role, sort: p.at };
 }
 
 function memSort(total: string | undefined): number {

@@ -2,7 +2,7 @@
  * What the operator can do to servers, shared by the servers list (on the marked rows, or the selected
  * one) and a server's page. Every action is an operation; each says why when it cannot run.
  */
-import { resourceToYaml, type Server, type ServerClass, type Cluster } from '../../api/index.js';
+import { redact, resourceToYaml, type Server, type ServerClass, type Cluster } from '../../api/index.js';
 import { driverNameOf } from '../../power/index.js';
 import { errorMessage } from '../../util/errors.js';
 import type { Action } from '../keys.js';
@@ -48,12 +48,21 @@ function powerDisabled(s: Server, action: string): string | undefined {
   return undefined;
 }
 
-export function serverActions(ctx: ConsoleContext, targets: () => Server[], opts: { open?: (s: Server) => void; hidden?: (list: Server[]) => number } = {}): Action[] {
+export interface ServerActionOptions {
+  open?: (s: Server) => void;
+  /** How many of the targets the filter hides (for the delete question). */
+  hidden?: (list: Server[]) => number;
+  /** The row under the cursor: open, edit and YAML act on it even when rows are marked. */
+  selected?: () => Server | undefined;
+}
+
+export function serverActions(ctx: ConsoleContext, targets: () => Server[], opts: ServerActionOptions = {}): Action[] {
   const none = () => (targets().length === 0 ? 'no server selected' : undefined);
   const all = (pred: (s: Server) => boolean, why: string) => () => none() ?? (targets().every(pred) ? why : undefined);
-  const one = () => none() ?? (targets().length > 1 ? 'works on one server at a time (clear the marks with ctrl-space)' : undefined);
+  const current = () => opts.selected?.() ?? targets()[0];
+  const one = () => (current() ? undefined : 'no server selected');
   const list: Action[] = [];
-  if (opts.open) list.push({ key: 'enter', label: 'open', help: 'open the server: hardware, power, boot timeline, kernel log, Talos config', disabled: one, run: () => opts.open!(targets()[0]!) });
+  if (opts.open) list.push({ key: 'enter', label: 'open', help: 'open the server: hardware, power, boot timeline, kernel log, Talos config', disabled: one, run: () => opts.open!(current()!) });
   list.push(
     {
       key: 'a',
@@ -80,9 +89,19 @@ export function serverActions(ctx: ConsoleContext, targets: () => Server[], opts
     { key: 'C', label: 'class', help: 'put the server(s) into a server class', disabled: none, run: () => assignClass(ctx, targets()) },
     { key: 'K', label: 'cluster', help: 'reserve the server(s) for a cluster, as control plane or worker', disabled: none, run: () => assignCluster(ctx, targets()) },
     { key: 'p', label: 'power', help: 'power on, off, cycle, or boot from the network or the disk', disabled: none, run: () => power(ctx, targets()) },
-    { key: 'e', label: 'edit', help: 'edit the server as YAML in $EDITOR (validated before saving)', disabled: one, run: () => ctx.edit(editResource(ctx, targets()[0]!)) },
-    { key: 'P', label: 'patches', help: "edit the server's Talos config patches in $EDITOR", disabled: one, run: () => ctx.edit(editPatches(ctx, targets()[0]!)) },
-    { key: 'y', label: 'yaml', help: 'show the server as YAML (BMC password redacted)', disabled: one, hint: false, run: () => ctx.push(showText(ctx, `yaml ${short(targets()[0]!.metadata.name)}`, () => resourceToYaml(ctx.store.get<Server>('Server', targets()[0]!.metadata.name) ?? targets()[0]!))) },
+    { key: 'e', label: 'edit', help: 'edit the server under the cursor as YAML in $EDITOR (validated before saving)', disabled: one, run: () => ctx.edit(editResource(ctx, current()!)) },
+    { key: 'P', label: 'patches', help: "edit the Talos config patches of the server under the cursor in $EDITOR", disabled: one, run: () => ctx.edit(editPatches(ctx, current()!)) },
+    {
+      key: 'y',
+      label: 'yaml',
+      help: 'show the server under the cursor as YAML (BMC password redacted)',
+      disabled: one,
+      hint: false,
+      run: () => {
+        const s = current()!;
+        ctx.push(showText(ctx, `yaml ${short(s.metadata.name)}`, () => resourceToYaml(redact(ctx.store.get<Server>('Server', s.metadata.name) ?? s))));
+      },
+    },
     { key: 'C-d', label: 'delete', help: 'delete the server(s) from the inventory (asks first)', danger: true, disabled: none, run: () => remove(ctx, targets(), opts.hidden) },
   );
   return list;

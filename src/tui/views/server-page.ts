@@ -4,6 +4,7 @@
  */
 import { redact, resourceToYaml, type Server } from '../../api/index.js';
 import type { EventRecord } from '../../events/index.js';
+import { errorMessage, isMetalboxError } from '../../util/errors.js';
 import type { Action } from '../keys.js';
 import { serverMacs } from '../render/servers.js';
 import { safe } from '../text.js';
@@ -147,7 +148,8 @@ export class ServerPage implements View {
       this.config = { text: r.yaml ?? '', errors: r.errors ?? [], loading: false, revealed: this.config.revealed };
       if (r.patches?.length) this.config.errors.unshift(...r.patches.map((p) => `patch applied: ${p}`));
     } catch (e) {
-      this.config = { errors: [(e as Error).message], loading: false, revealed: false, text: '' };
+      const why = isMetalboxError(e, 'OP_UNKNOWN') ? 'this Metalbox cannot render configs yet (no servers.renderConfig operation)' : errorMessage(e);
+      this.config = { errors: [why], loading: false, revealed: false, text: '' };
     }
     this.ctx.invalidate();
   }

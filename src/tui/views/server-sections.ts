@@ -5,7 +5,7 @@
 import { annotations, type Server } from '../../api/index.js';
 import { formatEvent, severityOf, type EventRecord } from '../../events/index.js';
 import { driverNameOf } from '../../power/index.js';
-import { stepOf, type Phase } from '../model/progress.js';
+import { activityText, stepOf, type Phase } from '../model/progress.js';
 import { STATE_ROLE, serverState } from '../render/servers.js';
 import { bytes, clock, fit, safe, truncate } from '../text.js';
 import type { Role, Theme } from '../theme.js';
@@ -44,7 +44,7 @@ export function overviewLines(ctx: ConsoleContext, s: Server, w: number): string
   const cp = s.spec?.configPatches?.length ?? 0;
   const sp = s.spec?.strategicPatches?.length ?? 0;
   lines.push(kv(t, 'Patches', `${cp} JSON, ${sp} strategic ${t.fg('dim', '(P to edit)')}`, w));
-  if (progress) lines.push(kv(t, 'Latest', `${v(`${progress.phase} ${progress.detail}`, w - 10)} ${t.fg('dim', clock(progress.at))}`, w));
+  if (progress) lines.push(kv(t, 'Latest', `${v(activityText(progress), w - 10)} ${t.fg('dim', clock(progress.at))}`, w));
   lines.push('');
   lines.push(` ${t.bold(t.fg('title', 'Hardware'))}`);
   lines.push(...hardwareLines(ctx, s, w));
@@ -58,8 +58,8 @@ function powerLine(s: Server): string {
   } catch (e) {
     return safe((e as Error).message);
   }
-  const power = s.status?.power ?? 'unknown';
-  return driver === 'none' ? `${safe(power)} (no power control: no BMC)` : `${safe(power)} (${driver})`;
+  if (driver === 'none') return 'no power control (no BMC or power driver: p explains)';
+  return `${safe(s.status?.power ?? 'unknown')} (${driver})`;
 }
 
 /** The BMC: where and who, never the password. */
@@ -78,16 +78,21 @@ function hardwareLines(ctx: ConsoleContext, s: Server, w: number): string[] {
   const sys = hw.system;
   const cpu = hw.compute;
   const p0 = cpu?.processors?.[0];
+  const n = cpu?.processorCount ?? cpu?.processors?.length ?? 1;
+  const cores = cpu?.totalCoreCount ?? (p0?.coreCount ? p0.coreCount * n : undefined);
+  const threads = cpu?.totalThreadCount ?? (p0?.threadCount ? p0.threadCount * n : undefined);
+  const counts = [cores && `${cores} cores`, threads && `${threads} threads`].filter(Boolean).join(' / ');
+  const notReported = t.fg('dim', 'not reported yet (iPXE cannot read it; Talos reports it once installed)');
   const out = [
     kv(t, 'System', v([sys?.manufacturer, sys?.productName, sys?.serialNumber && `serial ${sys.serialNumber}`, sys?.skuNumber && `sku ${sys.skuNumber}`].filter(Boolean).join(' · '), w), w),
-    kv(t, 'CPU', v(`${cpu?.processorCount ?? cpu?.processors?.length ?? '?'} × ${p0?.productName ?? p0?.manufacturer ?? 'unknown'} · ${cpu?.totalCoreCount ?? '?'} cores / ${cpu?.totalThreadCount ?? '?'} threads${p0?.speed ? ` @ ${p0.speed} MHz` : ''}`, w), w),
-    kv(t, 'Memory', v(`${hw.memory?.totalSize ?? '?'}${hw.memory?.moduleCount ? ` in ${hw.memory.moduleCount} modules` : ''}`, w), w),
+    kv(t, 'CPU', v([`${n} × ${p0?.productName ?? p0?.manufacturer ?? 'unknown'}`, counts, p0?.speed ? `${p0.speed} MHz` : ''].filter(Boolean).join(' · '), w), w),
+    kv(t, 'Memory', hw.memory?.totalSize ? v(`${hw.memory.totalSize}${hw.memory.moduleCount ? ` in ${hw.memory.moduleCount} modules` : ''}`, w) : notReported, w),
   ];
   const disks = hw.storage?.devices ?? [];
-  out.push(kv(t, 'Storage', v(`${hw.storage?.totalSize ?? ''}${disks.length ? ` · ${disks.map((d) => `${d.deviceName ?? d.name ?? '?'} ${d.type ?? ''} ${bytes(d.size)}`.trim()).join(', ')}` : ''}`, w), w));
-  for (const n of hw.network?.interfaces ?? []) {
-    out.push(kv(t, out.length === 4 ? 'Network' : '', v(`${n.name ?? '?'} ${n.mac ?? ''} ${(n.addresses ?? []).join(' ')}`, w), w));
-  }
+  out.push(kv(t, 'Storage', hw.storage ? v(`${hw.storage.totalSize ?? ''}${disks.length ? ` · ${disks.map((d) => `${d.deviceName ?? d.name ?? '?'} ${d.type ?? ''} ${bytes(d.size)}`.trim()).join(', ')}` : ''}`, w) : notReported, w));
+  (hw.network?.interfaces ?? []).forEach((nic, i) => {
+    out.push(kv(t, i === 0 ? 'Network' : '', v([nic.name, nic.mac, ...(nic.addresses ?? [])].filter(Boolean).join(' '), w), w));
+  });
   const ipxe = s.metadata.annotations?.[annotations.IPXE_BINARY];
   if (ipxe) out.push(kv(t, 'iPXE', v(ipxe, w), w));
   return out;
@@ -114,7 +119,7 @@ const STEP_ROLE: Partial<Record<Phase, Role>> = { installed: 'ok', error: 'err',
 /** The boot timeline: one line per step with its time; a transfer's progress events fold into one line. */
 export function timelineLines(ctx: ConsoleContext, records: EventRecord[], w: number): string[] {
   const t = ctx.theme;
-  const out: { key: string; line: string }[] = [];
+  const out: { key: string; count: number; line: string }[] = [];
   for (const r of records) {
     if (r.event.type === 'talos.log') continue;
     const step = stepOf(r.event);
@@ -122,16 +127,20 @@ export function timelineLines(ctx: ConsoleContext, records: EventRecord[], w: nu
     if (!step) {
       const sev = severityOf(r.event);
       const text = safe(truncate(formatEvent(r.event), w - 24));
-      out.push({ key: `e${r.seq}`, line: ` ${time}  ${fit('', 10)}  ${sev === 'info' ? t.fg('dim', text) : t.fg(sev === 'error' ? 'err' : 'warn', text)}` });
+      out.push({ key: `e${r.seq}`, count: 1, line: ` ${time}  ${fit('', 10)}  ${sev === 'info' ? t.fg('dim', text) : t.fg(sev === 'error' ? 'err' : 'warn', text)}` });
       continue;
     }
     const name = t.fg(STEP_ROLE[step.phase] ?? 'info', fit(STEP_NAME[step.phase], 10));
     let detail = safe(truncate(step.detail, w - 40));
     if (r.event.type === 'tftp.transfer' && step.pct !== undefined) detail = `${safe(truncate(r.event.file, 20))} ${bar(t, step.pct, 16)} ${step.pct}%`;
-    const key = r.event.type === 'tftp.transfer' ? `tftp:${r.event.peer}:${r.event.file}` : `e${r.seq}`;
+    // A transfer's progress folds into one line; so does a park loop asking again with the same answer.
+    const key = r.event.type === 'tftp.transfer' ? `tftp:${r.event.peer}:${r.event.file}` : step.phase === 'parked' ? `park:${step.detail}` : `e${r.seq}`;
     const last = out.at(-1);
-    if (last && last.key === key) last.line = ` ${time}  ${name}  ${detail}`;
-    else out.push({ key, line: ` ${time}  ${name}  ${detail}` });
+    if (last && last.key === key) {
+      last.count++;
+      const times = step.phase === 'parked' ? ` ${t.fg('dim', `×${last.count}`)}` : '';
+      last.line = ` ${time}  ${name}  ${detail}${times}`;
+    } else out.push({ key, count: 1, line: ` ${time}  ${name}  ${detail}` });
   }
   if (!out.length) return [` ${t.fg('dim', 'nothing yet: the timeline fills as the server boots (DHCP, TFTP, iPXE, kernel, config, install)')}`];
   return out.map((o) => o.line);

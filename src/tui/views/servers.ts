@@ -25,6 +25,7 @@ export function serversSpec(opts: { name?: string; scope?: (s: Server) => boolea
     actions: (view, ctx) =>
       serverActions(ctx, () => view.targets(), {
         open: (s) => ctx.push(new ServerPage(ctx, s.metadata.name)),
+        selected: () => view.selected,
         hidden: (list) => {
           const shown = new Set(view.model.ids());
           return list.filter((s) => !shown.has(s.metadata.name)).length;

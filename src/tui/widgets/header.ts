@@ -37,8 +37,9 @@ export function shortDetail(d: string): string {
 
 /** A service: its dot, and what it says about itself (`:8081`, `proxy on eth1`) or its state. */
 function service(t: Theme, label: string, s: ServiceStatus | undefined, text: string): string {
-  const state = s ? (s.state === 'running' ? (s.detail ? shortDetail(s.detail) : text) : s.state) : 'not wired';
-  return `${t.fg('dim', label)} ${dot(t, s)} ${s && s.state !== 'running' ? t.fg(STATE_ROLE_OF[s.state], safe(state)) : safe(state)}`;
+  if (!s) return `${t.fg('dim', label)} ${dot(t, s)}`; // not part of this appliance (yet)
+  const state = s.state === 'running' ? (s.detail ? shortDetail(s.detail) : text) : s.state;
+  return `${t.fg('dim', label)} ${dot(t, s)} ${s.state !== 'running' ? t.fg(STATE_ROLE_OF[s.state], safe(state)) : safe(state)}`;
 }
 
 /** "metalbox" in box-drawing letters (figlet's Calvin S), for wide terminals. */

@@ -65,7 +65,7 @@ export function drawTable(model: TableModel, theme: Theme, w: number, height: nu
   const bodyHeight = Math.max(0, height - 1);
   const win = model.window(bodyHeight);
   const rows = win.ids.map((id) => model.get(id)!);
-  const { natural, empty: blank } = naturalWidths(model, ids, rows, now);
+  const { natural, empty: blank } = naturalWidths(model, rows, now);
   const sized = layoutColumns(model.columns, natural, Math.max(10, w - 2), blank);
   const lines: string[] = [headerLine(model, sized, theme)];
   const selected = model.selectedId;
@@ -78,27 +78,19 @@ export function drawTable(model: TableModel, theme: Theme, w: number, height: nu
   return { lines: lines.slice(0, height), first: win.first, count: ids.length };
 }
 
-function naturalWidths(model: TableModel, ids: readonly string[], visible: readonly Row[], now: number): { natural: number[]; empty: boolean[] } {
-  const out = model.columns.map((c) => width(c.title) + 1);
-  const empty = model.columns.map(() => true);
-  for (const id of ids) {
-    const r = model.get(id)!;
-    r.cells.forEach((c, i) => {
-      if (c.live || i >= out.length) return;
-      if (c.text) empty[i] = false;
-      const wd = width(c.text);
-      if (wd > out[i]!) out[i] = wd;
-    });
-  }
+function naturalWidths(model: TableModel, visible: readonly Row[], now: number): { natural: number[]; empty: boolean[] } {
+  const cached = model.columnWidths();
+  const natural = model.columns.map((c, i) => Math.max(width(c.title) + 1, cached.natural[i] ?? 0));
+  const empty = [...cached.empty];
   for (const r of visible) {
     r.cells.forEach((c, i) => {
-      if (c.live && i < out.length) {
-        out[i] = Math.max(out[i]!, width(c.live(now)));
+      if (c.live && i < natural.length) {
+        natural[i] = Math.max(natural[i]!, width(c.live(now)));
         empty[i] = false;
       }
     });
   }
-  return { natural: out, empty };
+  return { natural, empty };
 }
 
 function headerLine(model: TableModel, sized: Sized[], theme: Theme): string {
