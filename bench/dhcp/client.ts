@@ -1,6 +1,6 @@
 /**
  * Benchmark client (runs inside a lab namespace via startNode): `run` starts DISCOVER for `n` distinct
- * MACs at once and completes DISCOVER, OFFER, REQUEST, ACK for each, retransmitting like a real client
+ * MACs at once (or spread over `spreadMs`) and completes DISCOVER, OFFER, REQUEST, ACK for each, retransmitting like a real client
  * (after `retryMs`, at most `tries` times). Reports handshake latencies (first DISCOVER to ACK).
  */
 import { randomBytes } from 'node:crypto';
@@ -51,70 +51,113 @@ function message(c: { mac: string; xid: number }, type: 'DISCOVER' | 'REQUEST', 
   return encodePacket(p);
 }
 
-async function handshakes(sock: Socket, n: number, retryMs: number, tries: number, deadlineMs: number) {
-  const tag = randomBytes(2);
-  const clients = new Map<number, Client>();
-  for (let i = 0; i < n; i++) {
-    const mac = `02:${tag[0]!.toString(16).padStart(2, '0')}:${tag[1]!.toString(16).padStart(2, '0')}:00:${((i >> 8) & 255).toString(16).padStart(2, '0')}:${(i & 255).toString(16).padStart(2, '0')}`;
-    const xid = randomBytes(4).readUInt32BE(0);
-    clients.set(xid, { mac, xid, started: 0n, state: 'discovering', packet: message({ mac, xid }, 'DISCOVER'), lastSent: 0, tries: 1 });
-  }
-  let retransmits = 0;
-  let naks = 0;
-  const send = (c: Client) => {
-    c.lastSent = Date.now();
-    sock.send(c.packet, 67, '255.255.255.255', () => undefined);
-  };
-  sock.on('message', (msg) => {
-    const d = decodePacket(msg);
-    if (!d.ok || d.packet.op !== BOOTREPLY) return;
-    const c = clients.get(d.packet.xid);
-    if (!c) return;
-    const type = messageType(d.packet);
-    if (type === 'OFFER' && c.state === 'discovering') {
-      c.state = 'requesting';
-      c.offerMs = Number(process.hrtime.bigint() - c.started) / 1e6;
-      c.packet = message(c, 'REQUEST', d.packet);
-      c.tries = 1;
-      send(c);
-    } else if (type === 'ACK' && c.state === 'requesting') {
-      c.state = 'bound';
-      c.latencyMs = Number(process.hrtime.bigint() - c.started) / 1e6;
-      c.address = d.packet.yiaddr;
-    } else if (type === 'NAK') naks++;
-  });
-  const t0 = process.hrtime.bigint();
-  for (const c of clients.values()) {
-    c.started = process.hrtime.bigint();
-    send(c);
-  }
-  const end = Date.now() + deadlineMs;
-  while (Date.now() < end && [...clients.values()].some((c) => c.state !== 'bound')) {
-    await new Promise((r) => setTimeout(r, 50));
-    for (const c of clients.values()) {
-      if (c.state === 'bound' || Date.now() - c.lastSent < retryMs || c.tries >= tries) continue;
-      c.tries++;
-      retransmits++;
-      send(c);
+interface RunOptions {
+  n: number;
+  retryMs: number;
+  tries: number;
+  deadlineMs: number;
+  spreadMs: number;
+}
+
+/** n clients' handshakes over one socket bound to port 68. */
+class Handshakes {
+  private readonly clients = new Map<number, Client>();
+  private retransmits = 0;
+  private naks = 0;
+
+  constructor(
+    private readonly sock: Socket,
+    private readonly o: RunOptions,
+  ) {
+    const tag = randomBytes(2).toString('hex').replace(/(..)(..)/, '$1:$2');
+    for (let i = 0; i < o.n; i++) {
+      const mac = `02:${tag}:00:${((i >> 8) & 255).toString(16).padStart(2, '0')}:${(i & 255).toString(16).padStart(2, '0')}`;
+      const xid = randomBytes(4).readUInt32BE(0);
+      this.clients.set(xid, { mac, xid, started: 0n, state: 'discovering', packet: message({ mac, xid }, 'DISCOVER'), lastSent: 0, tries: 1 });
     }
   }
-  const all = [...clients.values()];
-  const lat = all.filter((c) => c.latencyMs !== undefined).map((c) => c.latencyMs!).sort((a, b) => a - b);
-  const q = (p: number, xs = lat) => xs[Math.min(xs.length - 1, Math.floor(p * xs.length))] ?? Number.NaN;
-  const offers = all.filter((c) => c.offerMs !== undefined).map((c) => c.offerMs!).sort((a, b) => a - b);
-  return {
-    completed: lat.length,
-    lost: n - lat.length,
-    retransmits,
-    naks,
-    distinctAddresses: new Set(all.map((c) => c.address).filter(Boolean)).size,
-    totalMs: Number(process.hrtime.bigint() - t0) / 1e6,
-    p50: q(0.5),
-    p99: q(0.99),
-    max: lat.at(-1) ?? Number.NaN,
-    offerP50: q(0.5, offers),
-    offerP99: q(0.99, offers),
-  };
+
+  async run() {
+    this.sock.on('message', (msg) => this.onReply(msg));
+    const t0 = process.hrtime.bigint();
+    await this.start();
+    await this.retransmitUntilDone();
+    return this.report(Number(process.hrtime.bigint() - t0) / 1e6);
+  }
+
+  private send(c: Client): void {
+    c.lastSent = Date.now();
+    this.sock.send(c.packet, 67, '255.255.255.255', () => undefined);
+  }
+
+  /** spreadMs 0: every DISCOVER in one burst; otherwise evenly over spreadMs, in 10 ms steps. */
+  private async start(): Promise<void> {
+    const list = [...this.clients.values()];
+    const steps = this.o.spreadMs > 0 ? Math.max(1, Math.floor(this.o.spreadMs / 10)) : 1;
+    for (let s = 0; s < steps; s++) {
+      for (const c of list.slice(Math.floor((s * list.length) / steps), Math.floor(((s + 1) * list.length) / steps))) {
+        c.started = process.hrtime.bigint();
+        this.send(c);
+      }
+      if (s < steps - 1) await new Promise((r) => setTimeout(r, 10));
+    }
+  }
+
+  private onReply(msg: Buffer): void {
+    const d = decodePacket(msg);
+    if (!d.ok || d.packet.op !== BOOTREPLY) return;
+    const c = this.clients.get(d.packet.xid);
+    if (!c) return;
+    const type = messageType(d.packet);
+    const since = () => Number(process.hrtime.bigint() - c.started) / 1e6;
+    if (type === 'OFFER' && c.state === 'discovering') {
+      c.state = 'requesting';
+      c.offerMs = since();
+      c.packet = message(c, 'REQUEST', d.packet);
+      c.tries = 1;
+      this.send(c);
+    } else if (type === 'ACK' && c.state === 'requesting') {
+      c.state = 'bound';
+      c.latencyMs = since();
+      c.address = d.packet.yiaddr;
+    } else if (type === 'NAK') this.naks++;
+  }
+
+  /** Like a real client: resend the current message after retryMs, at most `tries` times in all. */
+  private async retransmitUntilDone(): Promise<void> {
+    const end = Date.now() + this.o.deadlineMs;
+    const all = [...this.clients.values()];
+    while (Date.now() < end && all.some((c) => c.state !== 'bound')) {
+      await new Promise((r) => setTimeout(r, 50));
+      for (const c of all) {
+        if (c.state === 'bound' || Date.now() - c.lastSent < this.o.retryMs || c.tries >= this.o.tries) continue;
+        c.tries++;
+        this.retransmits++;
+        this.send(c);
+      }
+    }
+  }
+
+  private report(totalMs: number) {
+    const all = [...this.clients.values()];
+    const sorted = (xs: (number | undefined)[]) => xs.filter((x): x is number => x !== undefined).sort((a, b) => a - b);
+    const lat = sorted(all.map((c) => c.latencyMs));
+    const offers = sorted(all.map((c) => c.offerMs));
+    const q = (p: number, xs: number[]) => xs[Math.min(xs.length - 1, Math.floor(p * xs.length))] ?? Number.NaN;
+    return {
+      completed: lat.length,
+      lost: this.o.n - lat.length,
+      retransmits: this.retransmits,
+      naks: this.naks,
+      distinctAddresses: new Set(all.map((c) => c.address).filter(Boolean)).size,
+      totalMs,
+      p50: q(0.5, lat),
+      p99: q(0.99, lat),
+      max: lat.at(-1) ?? Number.NaN,
+      offerP50: q(0.5, offers),
+      offerP99: q(0.99, offers),
+    };
+  }
 }
 
 void serveChild(async () => {
@@ -125,9 +168,9 @@ void serveChild(async () => {
   return {
     ops: {
       run: (a) => {
-        const { n, retryMs = 4000, tries = 4, deadlineMs = 60_000 } = a as { n: number; retryMs?: number; tries?: number; deadlineMs?: number };
+        const o = a as Partial<RunOptions> & { n: number };
         sock.removeAllListeners('message');
-        return handshakes(sock, n, retryMs, tries, deadlineMs);
+        return new Handshakes(sock, { retryMs: 4000, tries: 4, deadlineMs: 60_000, spreadMs: 0, ...o }).run();
       },
     },
     stop: () => new Promise<void>((r) => sock.close(() => r())),

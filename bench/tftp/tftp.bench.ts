@@ -36,32 +36,7 @@ async function main(): Promise<void> {
   }
   const lab = await Lab.create('benchtftp');
   try {
-    const lan = await lab.segment('lan');
-    const ours = await lab.host('ours', lan, '10.90.0.1/24');
-    const theirs = await lab.host('dnsmasq', lan, '10.90.0.2/24');
-    const client = await lab.host('client', lan, '10.90.0.10/24');
-    const root = join(lab.dir, 'tftproot');
-    mkdirSync(root);
-    copyFileSync(IPXE, join(root, 'ipxe.efi'));
-    const dnsmasq = startDnsmasqTftp(lab, theirs, { root });
-    await dnsmasq.waitForOutput(/TFTP root is/, 10_000);
-    const server = await startNode(lab, ours, 'test/dhcp/support/netboot-host.ts', {
-      cidr: '10.90.0.1/24',
-      dataDir: lab.dir,
-      dhcp: false,
-      tftp: true,
-      quiet: true,
-      files: { 'ipxe.efi': join(root, 'ipxe.efi') },
-    });
-    const bench = await startNode(lab, client, 'bench/tftp/client.ts', {});
-    const pids: Record<string, number> = { ours: server.proc.pid!, dnsmasq: dnsmasq.pid! };
-    const run = async (op: 'run' | 'curl', who: 'ours' | 'dnsmasq', windowsize?: number, n = CONCURRENT) => {
-      const host = who === 'ours' ? '10.90.0.1' : '10.90.0.2';
-      const before = cpuMs(pids[who]!);
-      const r = await bench.call<RunResult>(op, { host, port: 69, file: 'ipxe.efi', n, blksize: 1468, ...(windowsize ? { windowsize } : {}) }, 300_000);
-      if (r.failed || r.distinctContents !== 1) throw new Error(`${who} ${op}: ${r.failed} failed, ${r.distinctContents} distinct contents`);
-      return { ...r, serverCpuMs: cpuMs(pids[who]!) - before };
-    };
+    const run = await setUp(lab);
     await run('run', 'ours');
     await run('run', 'dnsmasq'); // warm both (page cache, JIT)
     const cases = {
@@ -81,11 +56,39 @@ async function main(): Promise<void> {
       console.log(`round ${i + 1}: ${Object.entries(results).map(([k, v]) => `${k} ${v.at(-1)!.totalMs.toFixed(0)} ms (server cpu ${v.at(-1)!.serverCpuMs} ms)`).join(', ')}`);
     }
     report(results);
-    await bench.stop();
-    await server.stop();
   } finally {
     await lab.cleanup();
   }
+}
+
+/** Metalbox (10.90.0.1) and dnsmasq (10.90.0.2) serving ipxe.efi, a client at 10.90.0.10; returns a runner. */
+async function setUp(lab: Lab) {
+  const lan = await lab.segment('lan');
+  const ours = await lab.host('ours', lan, '10.90.0.1/24');
+  const theirs = await lab.host('dnsmasq', lan, '10.90.0.2/24');
+  const client = await lab.host('client', lan, '10.90.0.10/24');
+  const root = join(lab.dir, 'tftproot');
+  mkdirSync(root);
+  copyFileSync(IPXE, join(root, 'ipxe.efi'));
+  const dnsmasq = startDnsmasqTftp(lab, theirs, { root });
+  await dnsmasq.waitForOutput(/TFTP root is/, 10_000);
+  const server = await startNode(lab, ours, 'test/dhcp/support/netboot-host.ts', {
+    cidr: '10.90.0.1/24',
+    dataDir: lab.dir,
+    dhcp: false,
+    tftp: true,
+    quiet: true,
+    files: { 'ipxe.efi': join(root, 'ipxe.efi') },
+  });
+  const bench = await startNode(lab, client, 'bench/tftp/client.ts', {});
+  const pids: Record<string, number> = { ours: server.proc.pid!, dnsmasq: dnsmasq.pid! };
+  return async (op: 'run' | 'curl', who: 'ours' | 'dnsmasq', windowsize?: number, n = CONCURRENT): Promise<Measured> => {
+    const host = who === 'ours' ? '10.90.0.1' : '10.90.0.2';
+    const before = cpuMs(pids[who]!);
+    const r = await bench.call<RunResult>(op, { host, port: 69, file: 'ipxe.efi', n, blksize: 1468, ...(windowsize ? { windowsize } : {}) }, 300_000);
+    if (r.failed || r.distinctContents !== 1) throw new Error(`${who} ${op}: ${r.failed} failed, ${r.distinctContents} distinct contents`);
+    return { ...r, serverCpuMs: cpuMs(pids[who]!) - before };
+  };
 }
 
 type Measured = RunResult & { serverCpuMs: number };

@@ -15,6 +15,7 @@ import { type RemoteInfo, type Socket, createSocket } from 'node:dgram';
 import type { EventBus } from '../events/index.js';
 import { bindError, errorMessage } from '../util/errors.js';
 import { decodePacket, encodePacket, type DhcpPacket } from './codec.js';
+import { messageType } from './options.js';
 import type { Decision, DhcpPortKind } from './exchange.js';
 import type { Peer } from './replies.js';
 import { EventRateLimit, countType, emptyDhcpStats, type DhcpStats } from './stats.js';
@@ -101,7 +102,8 @@ export class DhcpSockets {
       return this.dropped(rinfo.address, `could not be answered: ${errorMessage(e)}`);
     }
     if (decision.kind === 'drop') return this.dropped(rinfo.address, decision.reason);
-    countType(this.counters.requests, decision.note.request);
+    const type = messageType(decoded.packet);
+    if (type) countType(this.counters.requests, type); // plain BOOTP has none
     const port = kind === 'dhcp' ? this.opts.port : (this.opts.pxePort ?? 0);
     const base = { type: 'dhcp.exchange' as const, mode: this.opts.mode, port, ...decision.note };
     try {

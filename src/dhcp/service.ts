@@ -49,74 +49,86 @@ export interface DhcpService {
 }
 
 export function createDhcpService(opts: DhcpServiceOptions): DhcpService {
-  const { settings } = opts;
-  const ports: DhcpPorts = { server: settings.dhcp.port, client: settings.dhcp.port + 1 };
-  const boot = {
+  let running: Running | undefined;
+  return {
+    mode: opts.settings.dhcp.mode,
+    async start() {
+      if (running) return;
+      const mode = opts.settings.dhcp.mode;
+      if (mode === 'off') return;
+      const next = mode === 'proxy' ? proxyMode(opts) : await fullMode(opts);
+      await next.sockets.start(); // throws before anything is marked running
+      running = next;
+    },
+    async stop() {
+      const r = running;
+      running = undefined;
+      await r?.sockets.stop();
+      await r?.writer?.flush();
+    },
+    stats: () => running?.sockets.stats() ?? emptyDhcpStats(),
+  };
+}
+
+interface Running {
+  sockets: DhcpSockets;
+  writer?: LeaseWriter;
+}
+
+function ports(opts: DhcpServiceOptions): DhcpPorts {
+  return { server: opts.settings.dhcp.port, client: opts.settings.dhcp.port + 1 };
+}
+
+function bootContext(opts: DhcpServiceOptions) {
+  return {
     address: opts.address,
-    httpPort: settings.http.port,
+    httpPort: opts.settings.http.port,
     ipxeBinaries: new Set(opts.ipxeBinaries),
     bootPreference: opts.bootPreference,
   };
-  let sockets: DhcpSockets | undefined;
-  let writer: LeaseWriter | undefined;
+}
 
-  const startProxy = async () => {
-    const ctx: ProxyContext = { ...boot, subnet: opts.subnet, ports: { ...ports } };
-    sockets = new DhcpSockets({
-      mode: 'proxy',
-      events: opts.events,
-      bindAddress: opts.subnet.address,
-      port: ports.server,
-      pxePort: settings.dhcp.proxyPort,
-      decide: (req, on: DhcpPortKind, from) => answerProxy(req, on, from, ctx),
-    });
-    await sockets.start();
-  };
+function proxyMode(opts: DhcpServiceOptions): Running {
+  const ctx: ProxyContext = { ...bootContext(opts), subnet: opts.subnet, ports: ports(opts) };
+  const sockets = new DhcpSockets({
+    mode: 'proxy',
+    events: opts.events,
+    bindAddress: opts.subnet.address,
+    port: ctx.ports.server,
+    pxePort: opts.settings.dhcp.proxyPort,
+    decide: (req, on: DhcpPortKind, from) => answerProxy(req, on, from, ctx),
+  });
+  return { sockets };
+}
 
-  const startFull = async () => {
-    const leases = await loadLeases(opts);
-    if (settings.dhcp.checkOtherServers) {
-      const other = await findOtherDhcpServer({ subnet: opts.subnet, ports, waitMs: opts.probeWaitMs ?? 3000 });
-      if (other) throw otherServer(other, opts.subnet);
-    }
-    writer = new LeaseWriter(leaseFilePath(opts.dataDir), () => leases.all());
-    const w = writer;
-    const ctx: FullContext = {
-      ...boot,
-      subnet: opts.subnet,
-      ports,
-      leases,
-      leaseTime: settings.dhcp.leaseTime,
-      router: settings.dhcp.router,
-      dns: settings.dhcp.dns,
-    };
-    sockets = new DhcpSockets({
-      mode: 'full',
-      events: opts.events,
-      bindAddress: opts.subnet.address,
-      port: ports.server,
-      decide: (req, _on, from) => answerFull(req, from, ctx),
-      commit: () => w.save(),
-      activeLeases: () => leases.active().length,
-    });
-    await sockets.start();
+/** Load the leases, make sure nobody else serves this network, then build the sockets. */
+async function fullMode(opts: DhcpServiceOptions): Promise<Running> {
+  const { dhcp } = opts.settings;
+  const leases = await loadLeases(opts);
+  if (dhcp.checkOtherServers) {
+    const other = await findOtherDhcpServer({ subnet: opts.subnet, ports: ports(opts), waitMs: opts.probeWaitMs ?? 3000 });
+    if (other) throw otherServer(other, opts.subnet);
+  }
+  const writer = new LeaseWriter(leaseFilePath(opts.dataDir), () => leases.all());
+  const ctx: FullContext = {
+    ...bootContext(opts),
+    subnet: opts.subnet,
+    ports: ports(opts),
+    leases,
+    leaseTime: dhcp.leaseTime,
+    router: dhcp.router,
+    dns: dhcp.dns,
   };
-
-  return {
-    mode: settings.dhcp.mode,
-    async start() {
-      if (sockets) return;
-      if (settings.dhcp.mode === 'proxy') await startProxy();
-      else if (settings.dhcp.mode === 'full') await startFull();
-    },
-    async stop() {
-      const s = sockets;
-      sockets = undefined;
-      await s?.stop();
-      await writer?.flush();
-    },
-    stats: () => sockets?.stats() ?? emptyDhcpStats(),
-  };
+  const sockets = new DhcpSockets({
+    mode: 'full',
+    events: opts.events,
+    bindAddress: opts.subnet.address,
+    port: ctx.ports.server,
+    decide: (req, _on, from) => answerFull(req, from, ctx),
+    commit: () => writer.save(),
+    activeLeases: () => leases.active().length,
+  });
+  return { sockets, writer };
 }
 
 async function loadLeases(opts: DhcpServiceOptions): Promise<LeaseTable> {

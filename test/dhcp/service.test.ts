@@ -101,6 +101,13 @@ describe('DHCP service on loopback', () => {
     blocker.close();
     expect(isMetalboxError(err, 'BIND_IN_USE')).toBe(true);
     expect((err as Error & { hint: string }).hint).toMatch(/ss -lunp/);
+    // Nothing was left half-started: once the port is free, start works.
+    await s.start();
+    const probe = await udp();
+    probe.send(Buffer.from('junk'), dhcpPort, '127.0.0.1');
+    await new Promise((r) => setTimeout(r, 200));
+    probe.close();
+    expect(s.stats()).toMatchObject({ received: 1, dropped: 1 });
   });
 
   it('full mode refuses to start without a range, and with a range outside the subnet', async () => {

@@ -18,6 +18,8 @@ export interface DnsmasqDhcpOptions {
   noPing?: boolean;
   /** Log every DHCP exchange (default true). */
   logDhcp?: boolean;
+  /** Lease file (default: one per host in the lab folder, kept across restarts). */
+  leaseFile?: string;
   extra?: string[];
 }
 
@@ -29,7 +31,7 @@ export function startDnsmasqDhcp(lab: Lab, host: Host, o: DnsmasqDhcpOptions): L
     `--interface=${o.iface ?? 'eth0'}`,
     '--bind-interfaces',
     `--dhcp-range=${o.range},${o.netmask ?? '255.255.255.0'},${o.leaseTime ?? '1h'}`,
-    `--dhcp-leasefile=${join(lab.dir, `${name}.leases`)}`,
+    `--dhcp-leasefile=${o.leaseFile ?? join(lab.dir, `${name}.leases`)}`,
     '--dhcp-authoritative',
     `--dhcp-lease-max=${10000}`,
     ...(o.noPing ? ['--no-ping'] : []),

@@ -5,10 +5,14 @@
  * firmware, without touching the host's own network. Everything lives in network namespaces whose names
  * start with `mbx-<room>-<pid>-`, so parallel runs never collide, and everything is torn down by
  * `lab.cleanup()` (call it in `afterAll`), by an exit handler if the test process dies, and by a sweep of
- * namespaces left by dead processes the next time any lab starts.
+ * namespaces left by dead processes the next time any lab starts. Deleting a namespace deletes its
+ * veths, taps and bridge; processes are stopped first.
  *
  * ```ts
  * import { Lab } from '../lab/lab.js';
+ * import { startDnsmasqDhcp } from '../lab/dnsmasq.js';
+ * import { startNode } from '../lab/node.js';
+ * import { startVm } from '../lab/qemu.js';
  * const why = missing('root', 'netns', 'bin:qemu-system-x86_64');
  * describe.skipIf(why)(`boots${skipNote(why)}`, () => {
  *   let lab: Lab;
@@ -18,27 +22,42 @@
  *     const lan = await lab.segment('lan');                        // a switch: a netns with bridge br0
  *     const box = await lab.host('box', lan, '10.77.0.1/24');      // a netns with eth0 on the switch
  *     const router = await lab.host('router', lan, '10.77.0.2/24');
- *     startDnsmasq(lab, router, { range: '10.77.0.100,10.77.0.150' }); // plain DHCP, no boot options
+ *     const dhcp = startDnsmasqDhcp(lab, router, { range: '10.77.0.100,10.77.0.150' }); // no boot options
+ *     await dhcp.waitForOutput(/DHCP, IP range/, 10_000);
  *     const app = await startNode(lab, box, 'test/dhcp/support/netboot-host.ts', config); // TS in the netns
  *     const vm = await startVm(lab, lan, { firmware: 'uefi', mac: '52:54:00:12:34:56',
  *                                         smbios: { type1: { uuid: '...', serial: 'S1' } } });
- *     await vm.waitForSerial(/iPXE/, 120_000);
- *   });
+ *     try { await app.waitFor((m) => m.type === 'http', 300_000); } finally { await vm.stop(); }
+ *   }, 400_000);
  * });
  * ```
  *
  * Pieces (one file each):
- * - `lab.ts`       Lab: namespaces, segments (bridges), hosts (veth), taps, tracked processes, cleanup.
- * - `process.ts`   LabProcess: a spawned program with captured output, `waitForOutput`, `stop`.
- * - `node.ts`      startNode: a TypeScript program in a namespace speaking JSON lines (NodeChild).
- * - `udp-agent.ts` a JSON-lines UDP socket inside a namespace (send/receive raw datagrams).
- * - `dnsmasq.ts`   dnsmasq as a plain DHCP server (no boot options) or TFTP server.
- * - `qemu.ts`      startVm: SeaBIOS + NIC iPXE ROM, or OVMF q35 + firmware PXE; -smbios; QMP; serial log.
- * - `capture.ts`   tcpdump on a segment and a pcap reader that yields UDP payloads.
+ * - `lab.ts`        Lab: namespaces, segments (bridges), hosts (veth, optional fixed MAC), extra
+ *                   interfaces (`attach`, for multi-homed hosts), default routes, taps, tracked processes.
+ * - `process.ts`    LabProcess: a spawned program with captured output, `waitForOutput`, `stop`.
+ * - `node.ts`       startNode: a TypeScript program in a namespace speaking JSON lines (NodeChild: `call`,
+ *                   `waitFor`, `messages`); `node-child.ts` is its other end (`serveChild`).
+ * - `udp-agent.ts`  a JSON-lines UDP socket inside a namespace (send/receive raw datagrams).
+ * - `dnsmasq.ts`    dnsmasq as a plain DHCP server (the "home router": addresses only) or a TFTP server.
+ * - `qemu.ts`       startVm: SeaBIOS + the NIC's iPXE ROM (`bios`, e1000) or OVMF q35 + the firmware's own
+ *                   PXE (`uefi`, virtio-net-pci with `romfile=`); `-smbios` type 1/4; direct kernel boot;
+ *                   serial console in a file (SeaBIOS mirrors iPXE's screen there); QMP (`vm.qmp()`).
+ * - `capture.ts`    tcpdump on a segment and a pcap reader that yields the UDP datagrams.
+ * - `sh.ts`         run, ip, sleep, waitUntil.
  *
- * Rules: QEMU runs under TCG on shared cores, so run one VM at a time and give minutes, not seconds.
- * Interface names inside a namespace are short and fixed (br0, eth0, eth1, tap0...), which is safe
- * because every namespace is private to one lab.
+ * Things learned the hard way:
+ * - QEMU runs under TCG on shared cores: one VM at a time, and minutes, not seconds (BIOS to iPXE's HTTP
+ *   request about 20 s, OVMF about 40 s on an idle machine).
+ * - A program that sends to 255.255.255.255 from a socket bound to 0.0.0.0 needs a route for it: give
+ *   test clients a default route (`lab.defaultRoute`). Real DHCP clients (udhcpc, dhclient) use raw
+ *   sockets and need none.
+ * - OVMF ignores DHCP offers sent to a directed broadcast (10.77.0.255) while it has no address; iPXE,
+ *   udhcpc and dhclient accept them.
+ * - iPXE's `${next-server}` after proxyDHCP is the DHCP server's siaddr, not the proxy's: put literal
+ *   addresses in test scripts.
+ * - Interface names inside a namespace are short and fixed (br0, eth0, eth1, tap0...), which is safe
+ *   because every namespace is private to one lab.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
