@@ -134,9 +134,11 @@ async function naiveListRun(app: App, names: string[], cols: number, rows: numbe
 
 /** A real process on a pseudo-terminal: spawn to the first frame that lists the servers. */
 async function startToFirstPaint(dataDir: string): Promise<number | string> {
-  const main = join(repo, 'dist/main.js');
+  // The compiled CLI: dist/ (npm run build), or another build folder inside the repository.
+  const main = resolve(repo, process.env.METALBOX_DIST ?? 'dist', 'main.js');
   if (!existsSync(main)) return 'not measured: run `npm run build` first';
-  const cmd = `stty cols 120 rows 40; exec node ${join(repo, 'bin/metalbox.js')} --data-dir ${dataDir} --set http.port=0 --set dhcp.mode=off`;
+  const entry = `import(${JSON.stringify(main)}).then((m) => m.run(process.argv.slice(1)))`;
+  const cmd = `stty cols 120 rows 40; exec node -e '${entry}' -- --data-dir ${dataDir} --set http.port=${40000 + Math.floor(Math.random() * 10000)} --set dhcp.mode=off --set tftp.port=${50000 + Math.floor(Math.random() * 10000)}`;
   const t0 = performance.now();
   const child = spawn('script', ['-qfec', cmd, '/dev/null'], { env: { ...process.env, TERM: 'xterm-256color' }, stdio: ['pipe', 'pipe', 'pipe'] });
   return new Promise((resolvePaint) => {
@@ -151,7 +153,7 @@ async function startToFirstPaint(dataDir: string): Promise<number | string> {
     };
     child.stdout.on('data', (d: Buffer) => {
       seen += d.toString('latin1');
-      if (/servers.{0,40}\[1000\]/s.test(seen.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, ''))) finish(performance.now() - t0);
+      if (/Servers\s*1000/.test(seen.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, ''))) finish(performance.now() - t0);
     });
   });
 }

@@ -5,31 +5,29 @@
 import { join } from 'node:path';
 import type { App } from '../app.js';
 import type { Ipv4Interface } from '../dhcp/index.js';
-import { runOp } from '../ops/index.js';
 import { errorMessage } from '../util/errors.js';
 import { VERSION } from '../version.js';
-import { editLoop, editorCommand } from './editor.js';
 import { dispatch, hints, type Action } from './keys.js';
 import { ConsoleLog } from './log.js';
 import { ActivityMeter } from './model/activity.js';
 import { Flash } from './model/flash.js';
 import { ProgressTracker } from './model/progress.js';
-import { Relations } from './model/relations.js';
 import { RenderScheduler } from './model/scheduler.js';
 import { PromptLine, type Command } from './prompt.js';
 import type { ServerState } from './render/servers.js';
-import { safe, truncate } from './text.js';
 import { Theme } from './theme.js';
-import { Term, type KeyEvent, type Panel } from './vendor.js';
+import { Term, type KeyEvent } from './vendor.js';
 import { Dialogs } from './widgets/dialogs.js';
-import { drawEditor } from './widgets/dialogs.js';
-import { headerLines } from './widgets/header.js';
+import { headerLines, type HeaderInput } from './widgets/header.js';
+import { Chrome } from './chrome.js';
 import { helpView } from './views/help.js';
 import { generalActions, openRoot } from './views/roots.js';
 import { SetupView } from './views/setup.js';
-import type { ConsoleContext, EditTarget, View } from './views/view.js';
+import type { ConsoleContext, View } from './views/view.js';
+import { buildContext } from './context.js';
 import type { ListView } from './views/list.js';
 import type { Server } from '../api/index.js';
+import type { EventRecord } from '../events/index.js';
 
 export interface ConsoleOptions {
   app: App;
@@ -51,14 +49,6 @@ export interface ConsoleOptions {
   interfaces?: Ipv4Interface[];
 }
 
-interface Panels {
-  header: Panel;
-  prompt: Panel;
-  main: Panel;
-  crumbs: Panel;
-  flash: Panel;
-  dialog: Panel;
-}
 
 export class Console {
   readonly term: Term;
@@ -67,7 +57,7 @@ export class Console {
   readonly ctx: ConsoleContext;
   readonly closed: Promise<void>;
   private readonly log: ConsoleLog;
-  private readonly panels: Panels;
+  private readonly chrome: Chrome;
   private readonly flash: Flash;
   private readonly dialogs: Dialogs;
   private readonly activity = new ActivityMeter();
@@ -76,7 +66,6 @@ export class Console {
   stack: View[] = [];
   private prompt: PromptLine | undefined;
   private readonly history = { command: [] as string[], filter: [] as string[] };
-  private readonly drafts = new Map<string, string>();
   private readonly cleanups: (() => void)[] = [];
   private quitting: Promise<void> | undefined;
   private resolveClosed!: () => void;
@@ -97,8 +86,24 @@ export class Console {
     const invalidate = () => this.scheduler.invalidate();
     this.flash = new Flash(invalidate);
     this.dialogs = new Dialogs(invalidate);
-    this.panels = this.makePanels();
-    this.ctx = this.makeContext();
+    this.chrome = new Chrome(this.term, this.theme);
+    this.ctx = buildContext({
+      app,
+      term: this.term,
+      theme: this.theme,
+      flash: this.flash,
+      dialogs: this.dialogs,
+      progress: this.progress,
+      scheduler: this.scheduler,
+      log: (l) => this.log.line(l),
+      push: (v) => this.push(v),
+      pop: () => this.pop(),
+      open: (name, filter) => openRoot(this, name, filter),
+      suspended: (yes) => void (this.suspended = yes),
+      env: () => this.opts.env ?? process.env,
+      editorStdio: opts.editorStdio ?? 'inherit',
+      cwd: opts.cwd ?? process.cwd(),
+    });
     // The tracker and the class index listen first, so views that listen after them see the update.
     for (const r of app.events.recent(2000)) this.progress.feed(r);
     this.cleanups.push(app.events.subscribe((r) => this.onEvent(r)));
@@ -246,98 +251,9 @@ export class Console {
     this.scheduler.invalidate();
   }
 
-  private onEvent(r: import('../events/index.js').EventRecord): void {
+  private onEvent(r: EventRecord): void {
     this.progress.feed(r);
     if (this.activity.feed(r) || r.event.type === 'service.state') this.scheduler.invalidate();
-  }
-
-  private makePanels(): Panels {
-    const p = this.theme.palette;
-    const header = this.term.panel();
-    const prompt = this.term.panel({ border: true });
-    const main = this.term.panel({ border: true });
-    const crumbs = this.term.panel();
-    const flash = this.term.panel();
-    const dialog = this.term.panel({ border: true });
-    main.style({ border: p.border });
-    prompt.style({ border: p.accent });
-    dialog.style({ border: p.accent });
-    prompt.hide();
-    dialog.hide();
-    return { header, prompt, main, crumbs, flash, dialog };
-  }
-
-  private makeContext(): ConsoleContext {
-    const app = this.opts.app;
-    const scheduler = this.scheduler;
-    const call = <T>(name: string, args: unknown) => runOp(app.ops, name, args) as Promise<T>;
-    return {
-      store: app.store,
-      events: app.events,
-      ops: app.ops,
-      theme: this.theme,
-      flash: this.flash,
-      dialogs: this.dialogs,
-      relations: new Relations(app.store),
-      progress: this.progress,
-      invalidate: () => scheduler.invalidate(),
-      call: async <T>(name: string, args: unknown) => {
-        const end = scheduler.begin();
-        try {
-          return await call<T>(name, args);
-        } finally {
-          end();
-        }
-      },
-      op: async <T>(name: string, args: unknown, done?: (r: T) => string | undefined) => {
-        const end = scheduler.begin();
-        try {
-          const r = await call<T>(name, args);
-          const msg = done?.(r);
-          if (msg) this.flash.info(msg);
-          return (r === undefined ? null : r) as T;
-        } catch (e) {
-          this.flash.error(errorMessage(e));
-          this.log.line(`${name}: ${errorMessage(e)}`);
-          return undefined;
-        } finally {
-          end();
-        }
-      },
-      push: (v) => this.push(v),
-      pop: () => this.pop(),
-      open: (name, filter) => openRoot(this, name, filter),
-      edit: (target) => this.edit(target),
-      cwd: this.opts.cwd ?? process.cwd(),
-      now: () => Date.now(),
-      log: (l) => this.log.line(l),
-    };
-  }
-
-  private async edit(target: EditTarget): Promise<void> {
-    const end = this.scheduler.begin();
-    try {
-      await editLoop(target, {
-        suspend: async (run) => {
-          this.suspended = true;
-          try {
-            return await this.term.suspend(run);
-          } finally {
-            this.suspended = false;
-            this.scheduler.flush();
-          }
-        },
-        editor: editorCommand(this.opts.env ?? process.env),
-        stdio: this.opts.editorStdio ?? 'inherit',
-        drafts: this.drafts,
-        info: (t) => this.flash.info(t),
-        error: (t) => this.flash.error(t),
-      });
-    } catch (e) {
-      this.flash.error(`edit failed: ${errorMessage(e)}`);
-    } finally {
-      end();
-    }
   }
 
   private serverCounts(): { counts: Map<ServerState, number>; total: number } {
@@ -356,52 +272,37 @@ export class Console {
   private draw(): void {
     if (this.suspended) return;
     const now = Date.now();
-    const W = this.term.width;
-    const H = this.term.height;
-    const t = this.theme;
+    // The servers list feeds the header's counts, so it stays current under any view.
     const root = this.roots.get('servers');
     if (root && root !== this.top) root.sync(now);
     const view = this.top;
     view.sync(now);
-    const headerRows = H >= 30 ? 6 : H >= 18 ? 5 : 0;
-    const promptRows = this.prompt ? 3 : 0;
-    const mainTop = headerRows + promptRows;
-    const mainH = Math.max(3, H - mainTop - 2);
-    const { header, prompt, main, crumbs, flash, dialog } = this.panels;
-    if (headerRows) {
-      const st = this.opts.app.status();
-      const s = this.opts.app.config.settings;
-      const c = this.serverCounts();
-      header.show();
-      header.place({ top: 0, left: 0, width: W, height: headerRows });
-      header.setContent(
-        headerLines(t, { version: VERSION, address: st.address, iface: st.interface, dhcpMode: s.dhcp.mode, ports: { dhcp: s.dhcp.port, tftp: s.tftp.port, http: s.http.port }, services: st.services, counts: c.counts, total: c.total, hints: hints(this.actionsOf(view)), activity: this.activity }, W, headerRows).join('\n'),
-      );
-    } else header.hide();
-    if (this.prompt) {
-      prompt.show();
-      prompt.place({ top: headerRows, left: 0, width: W, height: 3 });
-      const sign = this.prompt.kind === 'command' ? ':' : '/';
-      const err = this.prompt.error ? `  ${t.fg('err', safe(truncate(this.prompt.error, Math.max(10, W - 40))))}` : '';
-      prompt.setContent(` ${t.fg('accent', t.bold(sign))}${drawEditor(this.prompt.editor, t, Math.max(10, W - 6 - (err ? Math.min(W - 40, this.prompt.error.length + 2) : 0)))}${err}`);
-    } else prompt.hide();
-    main.place({ top: mainTop, left: 0, width: W, height: mainH });
-    main.setLabel(view.title());
-    main.setContent(view.draw({ width: W - 2, height: mainH - 2 }, now).join('\n'));
-    crumbs.place({ top: mainTop + mainH, left: 0, width: W, height: 1 });
-    crumbs.setContent(this.stack.map((v, i) => (i === this.stack.length - 1 ? t.bar('accent', ` ${safe(v.crumb)} `, 'selFg') : t.bar('border', ` ${safe(v.crumb)} `, 'text'))).join(' '));
-    flash.place({ top: mainTop + mainH + 1, left: 0, width: W, height: 1 });
-    const m = this.flash.message(now);
-    flash.setContent(m ? ` ${t.fg(m.level === 'error' ? 'err' : m.level === 'warn' ? 'warn' : 'info', safe(truncate(m.text, W - 2)))}` : '');
-    const frame = this.dialogs.top(t, Math.max(20, W - 4));
-    if (frame) {
-      const h = Math.min(H - 2, frame.lines.length + 2);
-      dialog.show();
-      dialog.front();
-      dialog.place({ top: Math.max(0, Math.floor((H - h) / 2)), left: Math.max(0, Math.floor((W - frame.width) / 2)), width: frame.width, height: h });
-      dialog.setLabel(` ${t.bold(safe(frame.title))} `);
-      dialog.setContent(frame.lines.join('\n'));
-    } else dialog.hide();
-    this.term.render();
+    this.chrome.draw({
+      view,
+      stack: this.stack,
+      header: (cols, rows) => headerLines(this.theme, this.headerInput(view), cols, rows),
+      prompt: this.prompt,
+      flash: this.flash.message(now),
+      dialog: (max) => this.dialogs.top(this.theme, max),
+      now,
+    });
+  }
+
+  private headerInput(view: View): HeaderInput {
+    const st = this.opts.app.status();
+    const s = this.opts.app.config.settings;
+    const c = this.serverCounts();
+    return {
+      version: VERSION,
+      address: st.address,
+      iface: st.interface,
+      dhcpMode: s.dhcp.mode,
+      ports: { dhcp: s.dhcp.port, tftp: s.tftp.port, http: s.http.port },
+      services: st.services,
+      counts: c.counts,
+      total: c.total,
+      hints: hints(this.actionsOf(view)),
+      activity: this.activity,
+    };
   }
 }

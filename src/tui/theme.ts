@@ -75,7 +75,7 @@ export interface Glyphs {
 
 const UNICODE_GLYPHS: Glyphs = { up: '↑', down: '↓', mark: '▌', running: '●', starting: '◌', failed: '✗', off: '○', spark: '▁▂▃▄▅▆▇█', rule: '─', sep: '·' };
 /** The Linux console's font has box drawing but few other symbols. */
-const CONSOLE_GLYPHS: Glyphs = { up: '^', down: 'v', mark: '*', running: '*', starting: '~', failed: 'x', off: 'o', spark: ' .:-=+*#', rule: '─', sep: '|' };
+const CONSOLE_GLYPHS: Glyphs = { up: '^', down: 'v', mark: '*', running: '*', starting: '~', failed: 'x', off: 'o', spark: '.:-=+*#@', rule: '─', sep: '|' };
 
 export class Theme {
   readonly palette: Palette;

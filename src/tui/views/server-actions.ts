@@ -61,9 +61,24 @@ export function serverActions(ctx: ConsoleContext, targets: () => Server[], opts
   const all = (pred: (s: Server) => boolean, why: string) => () => none() ?? (targets().every(pred) ? why : undefined);
   const current = () => opts.selected?.() ?? targets()[0];
   const one = () => (current() ? undefined : 'no server selected');
-  const list: Action[] = [];
-  if (opts.open) list.push({ key: 'enter', label: 'open', help: 'open the server: hardware, power, boot timeline, kernel log, Talos config', disabled: one, run: () => opts.open!(current()!) });
-  list.push(
+  const open: Action[] = opts.open ? [{ key: 'enter', label: 'open', help: 'open the server: hardware, power, boot timeline, kernel log, Talos config', disabled: one, run: () => opts.open!(current()!) }] : [];
+  return [
+    ...open,
+    ...stateActions(ctx, targets, all),
+    { key: 'l', label: 'label', help: 'set labels (k=v) or remove them (k-)', disabled: none, run: () => labelServers(ctx, targets()) },
+    { key: 'C', label: 'class', help: 'put the server(s) into a server class', disabled: none, run: () => assignClass(ctx, targets()) },
+    { key: 'K', label: 'cluster', help: 'reserve the server(s) for a cluster, as control plane or worker', disabled: none, run: () => assignCluster(ctx, targets()) },
+    { key: 'p', label: 'power', help: 'power on, off, cycle, or boot from the network or the disk', disabled: none, run: () => power(ctx, targets()) },
+    ...editActions(ctx, current, one),
+    { key: 'C-d', label: 'delete', help: 'delete the server(s) from the inventory (asks first)', danger: true, disabled: none, run: () => remove(ctx, targets(), opts.hidden) },
+  ];
+}
+
+type Check = (pred: (s: Server) => boolean, why: string) => () => string | undefined;
+
+/** Accept, cordon, uncordon: each refused with its reason when every target is already so. */
+function stateActions(ctx: ConsoleContext, targets: () => Server[], all: Check): Action[] {
+  return [
     {
       key: 'a',
       label: 'accept',
@@ -85,12 +100,14 @@ export function serverActions(ctx: ConsoleContext, targets: () => Server[], opts
       disabled: all((s) => s.spec?.cordoned !== true, 'not cordoned'),
       run: () => each(ctx, targets().filter((s) => s.spec?.cordoned), 'servers.uncordon', () => ({}), 'uncordoned'),
     },
-    { key: 'l', label: 'label', help: 'set labels (k=v) or remove them (k-)', disabled: none, run: () => labelServers(ctx, targets()) },
-    { key: 'C', label: 'class', help: 'put the server(s) into a server class', disabled: none, run: () => assignClass(ctx, targets()) },
-    { key: 'K', label: 'cluster', help: 'reserve the server(s) for a cluster, as control plane or worker', disabled: none, run: () => assignCluster(ctx, targets()) },
-    { key: 'p', label: 'power', help: 'power on, off, cycle, or boot from the network or the disk', disabled: none, run: () => power(ctx, targets()) },
+  ];
+}
+
+/** Edit, patches and YAML: on the server under the cursor. */
+function editActions(ctx: ConsoleContext, current: () => Server | undefined, one: () => string | undefined): Action[] {
+  return [
     { key: 'e', label: 'edit', help: 'edit the server under the cursor as YAML in $EDITOR (validated before saving)', disabled: one, run: () => ctx.edit(editResource(ctx, current()!)) },
-    { key: 'P', label: 'patches', help: "edit the Talos config patches of the server under the cursor in $EDITOR", disabled: one, run: () => ctx.edit(editPatches(ctx, current()!)) },
+    { key: 'P', label: 'patches', help: 'edit the Talos config patches of the server under the cursor in $EDITOR', disabled: one, run: () => ctx.edit(editPatches(ctx, current()!)) },
     {
       key: 'y',
       label: 'yaml',
@@ -102,9 +119,7 @@ export function serverActions(ctx: ConsoleContext, targets: () => Server[], opts
         ctx.push(showText(ctx, `yaml ${short(s.metadata.name)}`, () => resourceToYaml(redact(ctx.store.get<Server>('Server', s.metadata.name) ?? s))));
       },
     },
-    { key: 'C-d', label: 'delete', help: 'delete the server(s) from the inventory (asks first)', danger: true, disabled: none, run: () => remove(ctx, targets(), opts.hidden) },
-  );
-  return list;
+  ];
 }
 
 async function labelServers(ctx: ConsoleContext, list: Server[]): Promise<void> {

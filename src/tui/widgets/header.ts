@@ -97,7 +97,8 @@ function counts(t: Theme, h: HeaderInput, w: number): string {
 }
 
 function sparks(t: Theme, a: ActivityMeter, w: number): string {
-  const cells = Math.max(4, Math.floor((w - 15) / 3));
+  // Three of `NAME ` + cells, two spaces between them.
+  const cells = Math.max(4, Math.floor((w - 17) / 3));
   return (['dhcp', 'tftp', 'http'] as const).map((c) => `${t.fg('dim', c.toUpperCase())} ${t.fg('info', sparkline(a.series(c), cells, t.glyphs.spark))}`).join(' ');
 }
 
