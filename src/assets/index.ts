@@ -8,7 +8,6 @@ export {
   assetStates,
   assetConditions,
   readinessOf,
-  readinessFromStatus,
   ASSET_KINDS,
   SERVED_NAME,
   type AssetKind,

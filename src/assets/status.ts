@@ -77,14 +77,3 @@ export function readinessOf(states: readonly AssetState[]): Readiness {
   if (bad.length === 0) return { ready: true };
   return { ready: false, reason: bad.map((s) => s.message).join('; ') };
 }
-
-/** Readiness read back from stored status conditions (what the console shows), checked against the spec. */
-export function readinessFromStatus(env: Environment): Readiness {
-  const conds = env.status?.conditions ?? [];
-  const states = assetStates(env, (sha) => {
-    const c = conds.find((x) => x.type === 'Ready' && (x.sha512 ?? '').toLowerCase() === sha);
-    if (!c) return 'unchecked';
-    return c.status === 'True' ? 'verified' : 'missing';
-  });
-  return readinessOf(states);
-}

@@ -155,6 +155,7 @@ async function serveEnvironment(ctx: HttpContext, req: IncomingMessage, res: Ser
       s.metadata.annotations = { ...s.metadata.annotations, [annotations.BOOT_TOKEN]: formatTokenRecord(record) };
       return s;
     });
+    if (ctx.peers.size >= 20_000) ctx.peers.clear();
     ctx.peers.set(peer, name);
     configUrl = configDataUrl(a.urls.base, name, token);
   } else await dropToken(ctx, a.server);

@@ -64,6 +64,15 @@ describe('/ipxe: discovery', () => {
     expect(rig.eventsOf('boot.ipxe').map((e) => e['detail'])).toEqual(['not accepted yet: accept it to use it', 'accepted and waiting to be allocated']);
   });
 
+  it('at most discoveryBudget new Servers a minute: the rest are told to come back (503), nothing is written', async () => {
+    rig = await startRig({ service: { discoveryBudget: 2 } });
+    const statuses = [];
+    for (const n of ['01', '02', '03']) statuses.push((await ipxe(rig, `mac=52-54-00-00-00-${n}`)).status);
+    expect(statuses).toEqual([200, 200, 503]);
+    expect(rig.store.list('Server')).toHaveLength(2);
+    expect((await ipxe(rig, 'mac=52-54-00-00-00-01')).status).toBe(200);
+  });
+
   it('a placeholder UUID: the machine is known by its MAC, and the events say so', async () => {
     rig = await startRig();
     await ipxe(rig, Q.replace(UUID.toUpperCase(), '00000000-0000-0000-0000-000000000000'));

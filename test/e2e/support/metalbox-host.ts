@@ -6,7 +6,7 @@
  * Streams every event as {type: 'event', event}. Ops: get, accept, allocate, install, cordon, expected.
  */
 import { defaultSettings, type Settings } from '../../../src/config/index.js';
-import type { Secret, Server } from '../../../src/api/index.js';
+import type { Environment, Secret, Server } from '../../../src/api/index.js';
 import { createDhcpService, parseCidr } from '../../../src/dhcp/index.js';
 import { EventBus } from '../../../src/events/index.js';
 import { createHttpService } from '../../../src/http/index.js';
@@ -50,6 +50,12 @@ void serveChild<MetalboxHostConfig>(async (config, emit) => {
   await dhcp.start();
   const ctx = { store, events, settings, dataDir: config.dataDir, services: { assets: { cache: http.cache, keeper: http.keeper } } };
   await runOp(ctx, 'assets.import', { paths: [config.assets], env: 'default' });
+  // Under TCG on a loaded host the kernel's boot-time timer check can fail ("IO-APIC + timer doesn't work"):
+  // the usual virtual-machine remedy, added to the stand-in's Environment only.
+  await store.mutate<Environment>('Environment', 'default', undefined, (e) => {
+    e.spec!.kernel!.args = [...(e.spec!.kernel!.args ?? []), 'no_timer_check'];
+    return e;
+  });
   const change = (name: string, fn: (s: Server) => void) =>
     store.mutate<Server>('Server', name, undefined, (s) => {
       fn(s);
