@@ -9,7 +9,7 @@
  * stranger cannot disturb the transfer, and gets no answer), and sends need no per-packet address lookup.
  */
 import { type RemoteInfo, type Socket, createSocket } from 'node:dgram';
-import { TFTP_ERROR, dataHeader, decodeTftp, encodeError, encodeOack } from './codec.js';
+import { OP, TFTP_ERROR, dataHeader, decodeTftp, encodeError, encodeOack } from './codec.js';
 
 export interface TransferSpec {
   peer: { address: string; port: number };
@@ -90,6 +90,8 @@ export class Transfer {
 
   private onMessage(msg: Buffer, rinfo: RemoteInfo): void {
     if (this.ended) return;
+    // The hot path: an ACK, read in place.
+    if (msg.length >= 4 && msg[0] === 0 && msg[1] === OP.ACK) return this.onAck(msg.readUInt16BE(2));
     const d = decodeTftp(msg);
     if (!d.ok) return this.hooks.onStray(rinfo, d.reason);
     if (d.packet.op === 'ERROR') {
