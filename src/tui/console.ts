@@ -27,7 +27,7 @@ import type { ConsoleContext, View } from './views/view.js';
 import { buildContext } from './context.js';
 import type { ListView } from './views/list.js';
 import type { Server } from '../api/index.js';
-import type { EventRecord } from '../events/index.js';
+import { formatEvent, type EventRecord } from '../events/index.js';
 
 export interface ConsoleOptions {
   app: App;
@@ -253,6 +253,8 @@ export class Console {
 
   private onEvent(r: EventRecord): void {
     this.progress.feed(r);
+    // The manual power driver needs a person at the machine: say so where the operator looks.
+    if (r.event.type === 'power.operator') this.flash.warn(formatEvent(r.event));
     if (this.activity.feed(r) || r.event.type === 'service.state') this.scheduler.invalidate();
   }
 

@@ -12,6 +12,10 @@ export interface FlashMessage {
 /** How long a message stays: errors longer, so they can be read. */
 const TTL: Record<FlashLevel, number> = { info: 5000, warn: 8000, error: 15000 };
 
+const RANK: Record<FlashLevel, number> = { info: 0, warn: 1, error: 2 };
+/** How long a warning or error stays ahead of less important messages. */
+const READ_MS = 4000;
+
 export class Flash {
   private current: FlashMessage | undefined;
 
@@ -41,6 +45,9 @@ export class Flash {
   }
 
   private set(level: FlashLevel, text: string, now: number): void {
+    // A warning or an error is not pushed off by routine news before it could be read.
+    const cur = this.message(now);
+    if (cur && RANK[cur.level] > RANK[level] && now - cur.at < READ_MS) return;
     this.current = { level, text: text.replace(/\s*\n\s*/g, ' — '), at: now };
     this.onChange();
   }
