@@ -5,7 +5,6 @@ import { missing, skipNote } from '../support/needs.js';
 import { readPcap } from './capture.js';
 import { Lab, sweepStale } from './lab.js';
 
-
 const namespaces = () => execFileSync('ip', ['netns', 'list']).toString();
 const alive = (pid: number) => {
   try {
