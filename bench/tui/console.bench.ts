@@ -11,7 +11,7 @@
  * Run: node --import tsx bench/tui/console.bench.ts   (or npm run bench -- tui)
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -149,6 +149,7 @@ async function startToFirstPaint(dataDir: string): Promise<number | string> {
   const cmd = `stty cols 120 rows 40; exec node -e '${entry}' -- --data-dir ${dataDir} --set http.port=${40000 + Math.floor(Math.random() * 10000)} --set dhcp.mode=off --set tftp.port=${50000 + Math.floor(Math.random() * 10000)}`;
   const t0 = performance.now();
   const child = spawn('script', ['-qfec', cmd, '/dev/null'], { env: { ...process.env, TERM: 'xterm-256color' }, stdio: ['pipe', 'pipe', 'pipe'] });
+  const exited = new Promise<void>((r) => child.on('exit', () => r()));
   return new Promise((resolvePaint) => {
     let seen = '';
     const timer = setTimeout(() => finish('timed out after 20 s'), 20_000);
@@ -156,8 +157,11 @@ async function startToFirstPaint(dataDir: string): Promise<number | string> {
       clearTimeout(timer);
       child.stdin.write('\x03');
       setTimeout(() => child.stdin.write('y'), 300);
-      setTimeout(() => child.kill('SIGTERM'), 3000);
-      resolvePaint(r);
+      const kill = setTimeout(() => child.kill('SIGTERM'), 5000);
+      void exited.then(() => {
+        clearTimeout(kill);
+        resolvePaint(r);
+      });
     };
     child.stdout.on('data', (d: Buffer) => {
       seen += d.toString('latin1');
@@ -188,9 +192,11 @@ async function main(): Promise<void> {
   await app.stop();
   const paint = await startToFirstPaint(dataDir);
   console.log(`start to first paint (metalbox process on a pty, 1,000 servers): ${typeof paint === 'number' ? ms(paint) : paint}`);
+  const said = existsSync(join(dataDir, 'console.log')) ? readFileSync(join(dataDir, 'console.log'), 'utf8').match(/console painted in .*/)?.[0] : undefined;
+  if (said) console.log(`  its console.log: ${said}`);
   const floor = await nodeStart();
   console.log(`for scale: node -e '' starts in ${ms(floor)}`);
-  rmSync(dataDir, { recursive: true, force: true });
+  rmSync(dataDir, { recursive: true, force: true, maxRetries: 5 });
   const ok = wide.p99 < 30 && narrow.p99 < 30 && rss < 250 && (typeof paint !== 'number' || paint < 1000);
   console.log(ok ? 'targets met' : 'a target was missed');
 }

@@ -27,9 +27,13 @@ export interface Placement {
   reserved: boolean;
 }
 
+const keyOf = (obj: Resource) => `${obj.kind}/${obj.metadata?.namespace ?? ''}/${obj.metadata?.name ?? ''}`;
+
 export class Relations {
   private classes: Map<string, string[]> | undefined;
   private readonly validity = new Map<string, { rv: string | undefined; problem: string | undefined }>();
+  private queue: Resource[] = [];
+  private defer = false;
 
   constructor(readonly store: Store) {}
 
@@ -69,12 +73,41 @@ export class Relations {
     return { cluster, ...(role === 'controlplane' || role === 'worker' ? { role } : {}), reserved: true };
   }
 
-  /** Why an object is invalid, or undefined; checked once per resourceVersion. */
+  /**
+   * Why an object is invalid, or undefined; checked once per resourceVersion. While `defer` is on (the
+   * first paint of a big store), objects are queued and checked afterwards in slices (see drainChecks).
+   */
   problemOf(obj: Resource): string | undefined {
-    const key = `${obj.kind}/${obj.metadata?.namespace ?? ''}/${obj.metadata?.name ?? ''}`;
+    const key = keyOf(obj);
     const rv = obj.metadata?.resourceVersion;
     const hit = this.validity.get(key);
     if (hit && hit.rv === rv && rv !== undefined) return hit.problem;
+    if (this.defer) {
+      this.queue.push(obj);
+      return undefined;
+    }
+    return this.check(key, obj);
+  }
+
+  /** Queue checks instead of running them (on), or run them as asked again (off). */
+  deferChecks(on: boolean): void {
+    this.defer = on;
+  }
+
+  /**
+   * Check queued objects for up to `budgetMs`; `found` hears of each invalid one (so its row is redrawn).
+   * Returns whether more are queued.
+   */
+  drainChecks(budgetMs: number, found: (obj: Resource) => void): boolean {
+    const end = performance.now() + budgetMs;
+    while (this.queue.length && performance.now() < end) {
+      const obj = this.queue.shift()!;
+      if (this.check(keyOf(obj), obj)) found(obj);
+    }
+    return this.queue.length > 0;
+  }
+
+  private check(key: string, obj: Resource): string | undefined {
     let problem: string | undefined;
     try {
       const r = validateResource(obj);
@@ -82,12 +115,12 @@ export class Relations {
     } catch (e) {
       problem = (e as Error).message;
     }
-    this.validity.set(key, { rv, problem });
+    this.validity.set(key, { rv: obj.metadata?.resourceVersion, problem });
     return problem;
   }
 
   forget(obj: Resource): void {
-    this.validity.delete(`${obj.kind}/${obj.metadata?.namespace ?? ''}/${obj.metadata?.name ?? ''}`);
+    this.validity.delete(keyOf(obj));
   }
 
   private buildClasses(): Map<string, string[]> {

@@ -63,6 +63,11 @@ export class ListView<T extends Resource> implements View {
     if (ids === 'all' || ids.length) this.ctx.invalidate();
   }
 
+  /** An object of this view's kind changed in a way its row shows (found invalid). */
+  touchObject(obj: Resource): void {
+    if (obj.kind === this.spec.kind) this.touch([this.idOf(obj)]);
+  }
+
   idOf(obj: Resource): string {
     return this.spec.namespaced ? `${obj.metadata.namespace ?? 'default'}/${obj.metadata.name}` : obj.metadata.name;
   }
