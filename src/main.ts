@@ -1,21 +1,45 @@
 import 'reflect-metadata';
 import { Command } from 'commander';
-import { settingsSchema, settingsTemplate } from './config/index.js';
-import { registerResources } from './cli/resources.js';
-import { registerPower } from './cli/power.js';
-import { registerClusters } from './cli/clusters.js';
-import { registerServers } from './cli/servers.js';
-import { registerGen } from './cli/gen.js';
-import { registerAssets } from './cli/assets.js';
-import { registerServe, startApp, untilSignal } from './cli/serve.js';
-import { runConsole } from './tui/index.js';
-import { registerDemo } from './cli/demo.js';
-import { settingsFor, type GlobalOptions } from './cli/context.js';
+import type { GlobalOptions } from './cli/context.js';
 import { errorMessage, isMetalboxError } from './util/errors.js';
 import { VERSION } from './version.js';
 
+type Register = (program: Command) => unknown;
+
+/**
+ * Commands by name, each loaded only when used: `metalbox get servers` does not pay for the console, the
+ * Talos library or the BMC clients.
+ */
+const COMMANDS: Record<string, () => Promise<Register>> = {
+  serve: async () => (await import('./cli/serve.js')).registerServe,
+  demo: async () => (await import('./cli/demo.js')).registerDemo,
+  settings: async () => (await import('./cli/settings.js')).registerSettings,
+  'dhcp-config': async () => (await import('./cli/dhcp.js')).registerDhcpConfig,
+  power: async () => (await import('./cli/power.js')).registerPower,
+  gen: async () => (await import('./cli/gen.js')).registerGen,
+  assets: async () => (await import('./cli/assets.js')).registerAssets,
+};
+for (const c of ['apply', 'import', 'get', 'describe', 'delete', 'export']) COMMANDS[c] = async () => (await import('./cli/resources.js')).registerResources;
+for (const c of ['accept', 'cordon', 'uncordon', 'label', 'assign']) COMMANDS[c] = async () => (await import('./cli/servers.js')).registerServers;
+for (const c of ['cluster', 'talosconfig', 'kubeconfig']) COMMANDS[c] = async () => (await import('./cli/clusters.js')).registerClusters;
+
+/** Global options and whether they take values (`--set` takes several, as commander parses it). */
+const GLOBAL_VALUES: Record<string, 'one' | 'many'> = { '--data-dir': 'one', '--config': 'one', '--set': 'many' };
+
+/** The subcommand named on the command line, if any (global options may come first). */
+export function commandOf(argv: readonly string[]): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const takes = GLOBAL_VALUES[a];
+    if (takes === 'one') i++;
+    else if (takes === 'many') while (i + 1 < argv.length && !argv[i + 1]!.startsWith('-')) i++;
+    else if (!a.startsWith('-')) return a;
+  }
+  return undefined;
+}
+
 /** The command line: argument parsing only; every command's work is in cli/ and ops/. */
-export function buildProgram(): Command {
+export async function buildProgram(argv: readonly string[] = []): Promise<Command> {
   const program = new Command('metalbox')
     .description('Bring bare metal up as Talos Linux Kubernetes clusters from one box.')
     .option('--data-dir <dir>', 'data directory (default: $METALBOX_DATA_DIR, /var/lib/metalbox as root, else ~/.local/share/metalbox)')
@@ -23,45 +47,38 @@ export function buildProgram(): Command {
     .option('--set <key=value...>', 'override a setting, e.g. --set dhcp.mode=full')
     .showHelpAfterError('(run with --help for usage)')
     .action(async (_o: unknown, cmd: Command) => {
+      const { startApp, untilSignal } = await import('./cli/serve.js');
       const app = await startApp(cmd.optsWithGlobals<GlobalOptions>());
       if (!process.stdout.isTTY || !process.stdin.isTTY) {
         await app.start();
         process.stderr.write('metalbox: no terminal for the console; running headless (see `metalbox serve`). Ctrl-C stops.\n');
         return untilSignal(app);
       }
+      const { runConsole } = await import('./tui/index.js');
       // First paint before the services start: the header shows them coming up.
       const console = runConsole(app);
       await app.start();
       await console;
     });
-
   program.command('version').description('print the Metalbox version').action(() => console.log(VERSION));
 
-  program
-    .command('settings')
-    .description('print the effective settings (file, environment and --set merged), or the commented defaults')
-    .option('--defaults', 'print the commented default metalbox.yaml')
-    .action(async (o: { defaults?: boolean }, cmd: Command) => {
-      if (o.defaults) return void process.stdout.write(settingsTemplate(settingsSchema));
-      const { dataDir, settings } = await settingsFor(cmd.optsWithGlobals<GlobalOptions>());
-      console.log(`# data directory: ${dataDir}`);
-      console.log(JSON.stringify(settings, null, 2));
-    });
-
-  registerServe(program);
-  registerDemo(program);
-  registerResources(program);
-  registerPower(program);
-  registerServers(program);
-  registerClusters(program);
-  registerGen(program);
-  registerAssets(program);
+  const named = commandOf(argv);
+  const wanted = named && COMMANDS[named] ? [COMMANDS[named]] : named === undefined && !argv.some((a) => a === '-h' || a === '--help') ? [] : Object.values(COMMANDS);
+  const registers = new Set(await Promise.all(wanted.map((load) => load())));
+  for (const register of registers) register(program);
   return program;
 }
 
 /** Entry point used by bin/metalbox.js. */
 export async function run(argv: string[]): Promise<void> {
-  const program = buildProgram();
+  const named = commandOf(argv);
+  if (named && !COMMANDS[named] && !['version', 'help'].includes(named)) {
+    const near = Object.keys(COMMANDS).filter((c) => c.startsWith(named.slice(0, 2)));
+    process.stderr.write(`error: unknown command "${named}"${near.length ? ` (did you mean ${near.join(', ')}?)` : ''}; metalbox --help lists them\n`);
+    process.exitCode = 2;
+    return;
+  }
+  const program = await buildProgram(argv);
   program.exitOverride();
   try {
     await program.parseAsync(argv, { from: 'user' });
