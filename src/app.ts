@@ -9,6 +9,7 @@ import { PowerController } from './power/index.js';
 import { runOp, type ApplianceStatus, type OpsContext } from './ops/index.js';
 import { ServiceSet } from './services.js';
 import { openState } from './state.js';
+import { createTalosSink } from './talos-sink/index.js';
 import type { JsonStore, OpenedStore } from './store/index.js';
 import { VERSION } from './version.js';
 
@@ -69,6 +70,9 @@ export async function buildApp(config: AppConfig): Promise<App> {
   const http = createHttpService({ settings: config.settings, store: opened.store, events, dataDir: config.dataDir, ipxeFiles: ipxe.files });
   services.add(http);
   ops.services.assets = { cache: http.cache, keeper: http.keeper };
+  const talos = createTalosSink({ settings: config.settings, store: opened.store, events });
+  services.add(talos.events);
+  services.add(talos.kernelLog);
 
   let stopped = false;
   return {

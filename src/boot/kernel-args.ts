@@ -11,7 +11,10 @@
  */
 import { MetalboxError } from '../util/errors.js';
 
-/** Sidero's ports for the Talos event sink (gRPC) and the kernel log receiver (TCP JSON lines). */
+/**
+ * Sidero's ports for the Talos event sink (gRPC) and the kernel log receiver (TCP JSON lines): the defaults
+ * of the settings `talos.eventsPort` and `talos.kernelLogPort`, which are what the install scripts give.
+ */
 export const TALOS_EVENTS_PORT = 4002;
 export const TALOS_KERNEL_LOG_PORT = 4001;
 

@@ -74,6 +74,14 @@ export const settingsSchema = {
         port: port(8081, 'HTTP port'),
       },
     },
+    talos: {
+      kind: 'object',
+      doc: 'where Talos reports its install progress (given to it as talos.events.sink= and talos.logging.kernel=)',
+      fields: {
+        eventsPort: port(4002, 'Talos event sink, gRPC (Sidero uses 4002)'),
+        kernelLogPort: port(4001, 'Talos kernel log receiver, TCP JSON lines (Sidero uses 4001)'),
+      },
+    },
     autoAcceptServers: bool(false, 'accept newly discovered servers without an operator'),
     bootFromDiskMethod: {
       kind: 'enum',
@@ -139,6 +147,7 @@ export interface Settings {
   };
   tftp: { port: number; maxBlksize: number; timeout: number; retries: number };
   http: { port: number };
+  talos: { eventsPort: number; kernelLogPort: number };
   autoAcceptServers: boolean;
   bootFromDiskMethod: (typeof BOOT_FROM_DISK_METHODS)[number];
   ipxe: { paths: string[] };

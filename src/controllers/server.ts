@@ -22,6 +22,8 @@ export const serverController: Controller = {
       if (inUse) st.isClean = false;
       else if (wasInUse) st.isClean = false;
       else st.isClean ??= true;
+      // Sidero: PXEBooted (Talos reported its install) holds only while allocated; the next allocation installs anew.
+      if (!inUse && st.conditions?.some((c) => c.type === 'PXEBooted')) st.conditions = st.conditions.filter((c) => c.type !== 'PXEBooted');
       st.ready = server.spec?.accepted === true && (inUse || st.isClean === true);
       st.power ??= 'unknown';
     });

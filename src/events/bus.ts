@@ -65,11 +65,11 @@ export class EventBus {
   }
 
   /**
-   * A server's timeline: its own events and those of its MACs (DHCP and TFTP know only the MAC),
-   * merged in order.
+   * A server's timeline: its own events, its kernel log lines and the events of its MACs (DHCP and TFTP
+   * know only the MAC), merged in order.
    */
   timeline(server: string, macs: string[] = []): EventRecord[] {
-    const keys = [server, ...macs.map((m) => `mac:${m.toLowerCase()}`)];
+    const keys = [server, `log:${server}`, ...macs.map((m) => `mac:${m.toLowerCase()}`)];
     const seen = new Set<number>();
     const out: EventRecord[] = [];
     for (const k of keys) {

@@ -31,6 +31,8 @@ export function severityOf(e: MetalboxEvent): Severity {
       return e.state === 'failed' ? 'error' : 'info';
     case 'http.error':
       return 'error';
+    case 'talos.event':
+      return e.phase.endsWith('failed') ? 'error' : 'info';
     case 'power.action':
       return e.ok ? 'info' : 'error';
     case 'tftp.transfer':
@@ -42,6 +44,7 @@ export function severityOf(e: MetalboxEvent): Severity {
     case 'server.identity':
     case 'dhcp.dropped':
     case 'tftp.dropped':
+    case 'talos.dropped':
     case 'store.conflict':
       return 'warn';
     default:
@@ -49,8 +52,12 @@ export function severityOf(e: MetalboxEvent): Severity {
   }
 }
 
-/** The keys of the per-server timelines an event belongs to. */
+/**
+ * The keys of the per-server timelines an event belongs to. A server's kernel log lines keep a ring of
+ * their own (`log:<server>`), so a chatty kernel cannot push its boot steps out of the timeline.
+ */
 export function subjectKeys(e: MetalboxEvent): string[] {
+  if (e.type === 'talos.log') return e.server ? [`log:${e.server}`] : [];
   const keys: string[] = [];
   if ('server' in e && typeof e.server === 'string' && e.server) keys.push(e.server);
   if ('mac' in e && typeof e.mac === 'string' && e.mac) keys.push(`mac:${e.mac.toLowerCase()}`);

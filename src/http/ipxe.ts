@@ -21,8 +21,6 @@ import {
   mintToken,
   parkScript,
   parseBootFacts,
-  TALOS_EVENTS_PORT,
-  TALOS_KERNEL_LOG_PORT,
   type BootAnswer,
   type BootFacts,
   type Urls,
@@ -138,7 +136,8 @@ async function serveEnvironment(ctx: HttpContext, req: IncomingMessage, res: Ser
   const name = a.server.metadata.name;
   const envName = a.env.metadata.name;
   const host = new URL(a.urls.base).hostname;
-  const sinks = { eventsSink: `${host}:${TALOS_EVENTS_PORT}`, kernelLog: `tcp://${host}:${TALOS_KERNEL_LOG_PORT}` };
+  const { eventsPort, kernelLogPort } = ctx.settings.talos;
+  const sinks = { eventsSink: `${host}:${eventsPort}`, kernelLog: `tcp://${host}:${kernelLogPort}` };
   const environmentArgs = a.env.spec?.kernel?.args ?? [];
   try {
     kernelArgs({ environmentArgs });

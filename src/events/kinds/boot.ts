@@ -12,6 +12,8 @@ export type BootEvent =
   | { type: 'assets.status'; environment: string; asset: 'kernel' | 'initrd'; ready: boolean; detail?: string }
   | (Subject & { type: 'talos.event'; server: string; phase: string; detail?: string })
   | (Subject & { type: 'talos.log'; server: string; line: string })
+  /** Something Talos's event sink or kernel log receiver could not use (unknown sender, garbage); counted and dropped. */
+  | { type: 'talos.dropped'; from: string; reason: string }
   /** A request the HTTP service could not answer because of a fault on Metalbox's side (answered 500). */
   | { type: 'http.error'; peer: string; path: string; detail: string };
 
@@ -26,5 +28,6 @@ export const bootFormatters: Formatters<BootEvent> = {
   'assets.status': (e) => `environment ${e.environment} ${e.asset} ${e.ready ? 'ready' : 'not ready'}${e.detail ? `: ${e.detail}` : ''}`,
   'talos.event': (e) => `talos ${e.server}: ${e.phase}${e.detail ? ` ${e.detail}` : ''}`,
   'talos.log': (e) => `${e.server}| ${e.line}`,
+  'talos.dropped': (e) => `Talos report from ${e.from} dropped: ${e.reason}`,
   'http.error': (e) => `HTTP ${e.path} from ${e.peer} failed: ${e.detail}`,
 };

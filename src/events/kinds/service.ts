@@ -1,6 +1,6 @@
 import type { Formatters } from './common.js';
 
-export type ServiceName = 'dhcp' | 'dhcp-proxy' | 'tftp' | 'http' | 'control' | 'events-sink' | 'power' | 'controllers';
+export type ServiceName = 'dhcp' | 'dhcp-proxy' | 'tftp' | 'http' | 'control' | 'events-sink' | 'kernel-log' | 'power' | 'controllers';
 export type ServiceState = 'starting' | 'running' | 'stopped' | 'failed' | 'disabled';
 
 export type ServiceEvent =
