@@ -47,16 +47,27 @@ export async function buildProgram(argv: readonly string[] = []): Promise<Comman
     .option('--set <key=value...>', 'override a setting, e.g. --set dhcp.mode=full')
     .showHelpAfterError('(run with --help for usage)')
     .action(async (_o: unknown, cmd: Command) => {
-      const { startApp, untilSignal } = await import('./cli/serve.js');
-      const app = await startApp(cmd.optsWithGlobals<GlobalOptions>());
       if (!process.stdout.isTTY || !process.stdin.isTTY) {
+        const { startApp, untilSignal } = await import('./cli/serve.js');
+        const app = await startApp(cmd.optsWithGlobals<GlobalOptions>());
         await app.start();
         process.stderr.write('metalbox: no terminal for the console; running headless (see `metalbox serve`). Ctrl-C stops.\n');
         return untilSignal(app);
       }
-      const { runConsole } = await import('./tui/index.js');
-      // First paint before the services start: the header shows them coming up.
-      const console = runConsole(app);
+      // The boot frame paints before the appliance's code and state load; the console then takes over and
+      // paints before the services start (the header shows them coming up).
+      const { startConsole } = await import('./tui/index.js');
+      const ui = startConsole();
+      let app;
+      try {
+        ui.say('loading the state');
+        const { startApp } = await import('./cli/serve.js');
+        app = await startApp(cmd.optsWithGlobals<GlobalOptions>());
+      } catch (e) {
+        ui.abort();
+        throw e;
+      }
+      const console = ui.run(app);
       await app.start();
       await console;
     });

@@ -21,7 +21,7 @@ import { buildApp, type App } from '../../src/app.js';
 import { defaultSettings } from '../../src/config/index.js';
 import { serverHardware, simulatedHardware } from '../../src/demo/index.js';
 import type { Server } from '../../src/api/index.js';
-import { Console } from '../../src/tui/index.js';
+import { Console } from '../../src/tui/console.js';
 
 const N = 1000;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);

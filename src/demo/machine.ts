@@ -2,13 +2,14 @@
  * One simulated server: powered on, its firmware asks DHCP for a boot file and fetches it over TFTP; then
  * "iPXE" runs the scripts Metalbox serves, over HTTP from the machine's own loopback address. Told to
  * install, it fetches the kernel, the initrd and its machine config (with the boot token from the kernel
- * arguments), streams a kernel log to the log sink when one listens, "installs", reboots, and from then on
- * boots from its disk when Metalbox says so.
+ * arguments), streams a kernel log and reports its install to Metalbox's event sink as Talos does,
+ * reboots, and from then on boots from its disk when Metalbox says so.
  */
 import { pxeDhcp, type DhcpTarget, type ReplyListener } from './dhcp-client.js';
 import type { SimHardware } from './hardware.js';
 import { httpGet, sendLines } from './http-client.js';
 import { IpxeInterpreter, type IpxeHost, type Outcome } from './ipxe.js';
+import { publishEvents, type TalosEventOut } from './talos-client.js';
 import { tftpRead } from './tftp-client.js';
 
 export type MachineState = 'off' | 'pxe' | 'tftp' | 'ipxe' | 'parked' | 'installing' | 'rebooting' | 'running' | 'no boot';
@@ -59,6 +60,8 @@ export class SimulatedMachine {
   state: MachineState = 'off';
   /** An OS is on the disk (it installed once). */
   installed = false;
+  /** Where the installed "Talos" reports to (from its install's kernel arguments). */
+  private sink: { events?: string; log?: string } = {};
   private on = false;
   private generation = 0;
   private wake: (() => void) | undefined;
@@ -121,6 +124,10 @@ export class SimulatedMachine {
         resolve();
       }
     });
+  }
+
+  private addressEvent(): TalosEventOut {
+    return { type: 'machine.AddressEvent', value: { hostname: `talos-${this.hw.uuid.slice(0, 8)}`, addresses: [this.address] } };
   }
 
   private async life(gen: number): Promise<void> {
@@ -200,6 +207,8 @@ export class SimulatedMachine {
     }
     this.set('running');
     this.say('booted from disk');
+    // The installed system says it booted, as Talos's boot sequence does.
+    if (this.sink.events) await publishEvents(this.sink.events, this.address, [this.addressEvent(), { type: 'machine.SequenceEvent', value: { sequence: 'boot', action: 1 } }]);
     // Running until powered off or reset.
     await new Promise<void>((resolve) => {
       this.wake = resolve;
@@ -230,12 +239,18 @@ export class SimulatedMachine {
       return;
     }
     this.say(`machine config: ${cfg.body.length} bytes`);
+    const sink = arg('talos.events.sink');
+    this.sink = { ...(sink ? { events: sink } : {}), ...(logSink ? { log: logSink } : {}) };
+    const report = (events: TalosEventOut[]) => (sink ? publishEvents(sink, this.address, events) : Promise.resolve(false));
+    await report([this.addressEvent(), { type: 'machine.PhaseEvent', value: { phase: 'saveConfig', action: 0 } }, { type: 'machine.PhaseEvent', value: { phase: 'install', action: 0 } }]);
     const steps = ['[talos] validating the machine config', '[talos] partitioning the install disk', '[talos] writing the image', '[talos] installing the bootloader', '[talos] install successful, rebooting'];
     for (const s of steps) {
       if (!this.alive(gen)) return;
       if (logSink) await sendLines(logSink, this.address, [klog(s)]);
       await this.sleep(2, gen);
     }
+    // Talos ends its install sequence with the reboot, which it reports as the sequence failing with it.
+    await report([{ type: 'machine.SequenceEvent', value: { sequence: 'install', action: 0, error: { code: 0, message: 'unix.Reboot(0x1234567)' } } }]);
     this.installed = true;
     this.set('rebooting');
     await this.sleep(2, gen);

@@ -23,6 +23,9 @@ export interface DemoPorts {
   proxy: number;
   tftp: number;
   http: number;
+  /** Talos's event sink (gRPC) and kernel log receiver (TCP). */
+  events: number;
+  kernelLog: number;
 }
 
 export async function freePorts(): Promise<DemoPorts> {
@@ -42,5 +45,7 @@ export async function freePorts(): Promise<DemoPorts> {
   const proxy = await pick((p) => udpFree(p, '0.0.0.0'));
   const tftp = await pick((p) => udpFree(p, '0.0.0.0'));
   const http = await pick(tcpFree);
-  return { dhcp, proxy, tftp, http };
+  const events = await pick(tcpFree);
+  const kernelLog = await pick(tcpFree);
+  return { dhcp, proxy, tftp, http, events, kernelLog };
 }

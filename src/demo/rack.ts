@@ -67,6 +67,8 @@ export async function startDemo(o: DemoOptions = {}): Promise<Demo> {
   settings.dhcp.proxyPort = ports.proxy;
   settings.tftp.port = ports.tftp;
   settings.http.port = ports.http;
+  settings.talos.eventsPort = ports.events;
+  settings.talos.kernelLogPort = ports.kernelLog;
   settings.ipxe.paths = [files.ipxeDir];
   settings.boot.parkInterval = Math.max(1, Math.round(5 / speed));
   let app: App;

@@ -47,6 +47,8 @@ export interface ConsoleOptions {
   stop?: (reason: string) => Promise<void>;
   /** Interfaces for the first-start page (tests). */
   interfaces?: Ipv4Interface[];
+  /** A terminal already open (the boot screen's), taken over instead of opening one. */
+  terminal?: Term;
 }
 
 
@@ -79,7 +81,7 @@ export class Console {
     const app = opts.app;
     this.closed = new Promise((r) => (this.resolveClosed = r));
     this.log = new ConsoleLog(opts.logPath === null ? undefined : (opts.logPath ?? join(app.config.dataDir, 'console.log')));
-    this.term = new Term({ ...(opts.input ? { input: opts.input } : {}), ...(opts.output ? { output: opts.output } : {}), ...(opts.term ? { term: opts.term } : {}), env: opts.env ?? process.env, log: (l) => this.log.line(l) });
+    this.term = opts.terminal ?? new Term({ ...(opts.input ? { input: opts.input } : {}), ...(opts.output ? { output: opts.output } : {}), ...(opts.term ? { term: opts.term } : {}), env: opts.env ?? process.env, log: (l) => this.log.line(l) });
     if (opts.captureOutput) this.log.capture();
     this.theme = new Theme(this.term.colors, this.term.terminal);
     this.scheduler = new RenderScheduler(() => this.draw());

@@ -1,12 +1,40 @@
 /**
- * The console (k9s-style terminal UI over the running appliance). Other rooms import only from here.
+ * The console (k9s-style terminal UI over the running appliance). Other rooms import only from here. This
+ * module is light on purpose: `metalbox` paints its boot frame before the appliance's code is loaded, and
+ * the console itself is loaded when it takes over.
  */
 import type { App } from '../app.js';
 import { errorMessage } from '../util/errors.js';
-import { Console, type ConsoleOptions } from './console.js';
+import { bootScreen } from './boot.js';
+import type { Console, ConsoleOptions } from './console.js';
 
-export { Console, type ConsoleOptions } from './console.js';
+export type { ConsoleOptions } from './console.js';
 export { chooseTerminal } from './terminal.js';
+
+export interface ConsoleStart {
+  /** Say what is loading on the boot frame. */
+  say(line: string): void;
+  /** Hand the terminal to the console for this appliance; resolves when the operator has quit. */
+  run(app: App, opts?: Partial<ConsoleOptions>): Promise<void>;
+  /** Give the terminal back without a console (the appliance could not start). */
+  abort(): void;
+}
+
+/** Paint the boot frame now; the console follows with run(app). Needs a terminal. */
+export function startConsole(): ConsoleStart {
+  needTerminal();
+  const early: string[] = [];
+  const boot = bootScreen({ log: (l) => early.push(l) });
+  return {
+    say: (line) => boot.say(line),
+    run: async (app, opts = {}) => {
+      const { Console } = await import('./console.js');
+      boot.close();
+      return drive(app, (o) => new Console({ ...o, terminal: boot.term }), { ...opts, earlyLog: early });
+    },
+    abort: () => boot.term.destroy(),
+  };
+}
 
 /**
  * Run the console on this terminal until the operator quits (or SIGTERM/SIGINT/SIGHUP): the services are
@@ -14,10 +42,21 @@ export { chooseTerminal } from './terminal.js';
  * stray output and warnings go to console.log in the data directory.
  */
 export async function runConsole(app: App, opts: Partial<ConsoleOptions> = {}): Promise<void> {
+  needTerminal();
+  const { Console } = await import('./console.js');
+  return drive(app, (o) => new Console(o), opts);
+}
+
+function needTerminal(): void {
   if (!process.stdout.isTTY || !process.stdin.isTTY) {
     throw new Error('the console needs a terminal; run `metalbox serve` for the appliance without one');
   }
-  const c = new Console({ app, captureOutput: true, ...opts });
+}
+
+async function drive(app: App, make: (o: ConsoleOptions) => Console, opts: Partial<ConsoleOptions> & { earlyLog?: string[] }): Promise<void> {
+  const { earlyLog, ...rest } = opts;
+  const c = make({ app, captureOutput: true, ...rest });
+  for (const l of earlyLog ?? []) c.ctx.log(l);
   const onSignal = (sig: NodeJS.Signals) => void c.quit(`received ${sig}`).catch(() => undefined);
   const signals: NodeJS.Signals[] = ['SIGTERM', 'SIGINT', 'SIGHUP'];
   for (const s of signals) process.on(s, onSignal);

@@ -146,10 +146,13 @@ export class Term {
     return new BoxPanel(box);
   }
 
-  onKey(fn: (k: KeyEvent) => void): void {
-    this.screen.on('keypress', (ch: string | undefined, key: BlessedKey | undefined) => {
+  /** Listen to keys; returns the way to stop listening. */
+  onKey(fn: (k: KeyEvent) => void): () => void {
+    const listener = (ch: string | undefined, key: BlessedKey | undefined) => {
       for (const k of splitMeta(ch, key)) fn(k);
-    });
+    };
+    this.screen.on('keypress', listener);
+    return () => void this.screen.removeListener('keypress', listener);
   }
 
   onResize(fn: () => void): void {

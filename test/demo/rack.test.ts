@@ -46,19 +46,25 @@ describe('the demo rack', () => {
     expect(demo.machines.every((m) => m.state !== 'off')).toBe(true);
   });
 
-  it('installs a machine accepted and claimed by a cluster: kernel, initrd and its config with the boot token', async () => {
+  it('installs a machine accepted and claimed by a cluster: kernel, initrd, its config with the boot token, Talos reporting back, then its disk', async () => {
     const hw = simulatedHardware(0);
     await runOp(demo.app.ops, 'servers.accept', { name: hw.uuid });
     await runOp(demo.app.ops, 'clusters.create', { name: 'demo', endpoint: '10.5.0.10', controlPlanes: { count: 1, serverClass: 'any' }, workers: { count: 0, serverClass: 'any' } });
     await until(() => seen.some((r) => r.event.type === 'boot.config' && r.event.server === hw.uuid && r.event.outcome === 'served'), 60_000);
     const kinds = seen.filter((r) => (r.event as { server?: string }).server === hw.uuid).map((r) => r.event.type);
     expect(kinds).toContain('boot.asset');
+    // Talos's reports (event sink, kernel log) mark it installed; its next boot goes to the disk.
+    await until(() => demo.machines[0]!.state === 'running', 60_000);
+    const s = demo.app.store.get<Server>('Server', hw.uuid);
+    expect(s?.status?.conditions?.some((c) => c.type === 'PXEBooted' && c.status === 'True')).toBe(true);
+    expect(seen.some((r) => r.event.type === 'talos.log' && r.event.server === hw.uuid)).toBe(true);
+    expect(seen.some((r) => r.event.type === 'boot.ipxe' && r.event.server === hw.uuid && r.event.decision.startsWith('boot from disk'))).toBe(true);
     // The others are still parked, never sent to install.
     for (const i of [1, 2]) {
       const other = simulatedHardware(i).uuid;
       expect(seen.some((r) => r.event.type === 'boot.config' && r.event.server === other)).toBe(false);
     }
-  }, 90_000);
+  }, 150_000);
 
   it('removes its data directory when it stops', async () => {
     const dir = demo.dataDir;

@@ -62,7 +62,7 @@ describe.skipIf(why)(`metalbox demo in tmux${skipNote(why)}`, () => {
     keys('c');
     await until((s) => s.includes('reserved for demo as controlplane'), 'the reservation');
     // The server serves the cluster as its control plane and is sent to install.
-    await until((s) => /demo\/cp/.test(s) && /installing/.test(s), 'the server installing for the cluster', 60_000);
+    await until((s) => /demo\/cp/.test(s) && /installing|installed/.test(s), 'the server installing for the cluster', 60_000);
     keys('q');
     await until((s) => s.includes('Stop Metalbox and quit?'), 'the quit question');
     keys('y');

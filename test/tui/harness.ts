@@ -10,7 +10,7 @@ import { PassThrough } from 'node:stream';
 import 'reflect-metadata';
 import { buildApp, type App } from '../../src/app.js';
 import { defaultSettings, type Settings } from '../../src/config/index.js';
-import { Console, type ConsoleOptions } from '../../src/tui/index.js';
+import { Console, type ConsoleOptions } from '../../src/tui/console.js';
 
 export const KEY = {
   enter: '\r',

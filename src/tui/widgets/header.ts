@@ -30,6 +30,12 @@ function dot(t: Theme, s: ServiceStatus | undefined): string {
   return t.fg(STATE_ROLE_OF[s.state], g);
 }
 
+/** Talos's event sink and kernel log receiver: just their dots (their ports are in the install arguments). */
+function talosSinks(t: Theme, sink: ServiceStatus | undefined, klog: ServiceStatus | undefined): string {
+  const one = (label: string, s: ServiceStatus | undefined) => `${t.fg('dim', label)} ${dot(t, s)}${s && s.state !== 'running' ? ` ${t.fg(STATE_ROLE_OF[s.state], s.state)}` : ''}`;
+  return klog ? `${one('sink', sink)} ${one('klog', klog)}` : one('sink', sink);
+}
+
 /** The short form of what a service says about itself: `proxy on eth1 (10.0.0.0/24; …)` → `proxy on eth1`. */
 export function shortDetail(d: string): string {
   return d.replace(/^port /, ':').split(/ \(|, /)[0]!.trim();
@@ -74,7 +80,7 @@ function infoLines(t: Theme, h: HeaderInput, w: number): string[] {
   const lines = [
     ` ${t.bold(t.fg('accent', 'Metalbox'))} ${t.fg('dim', safe(h.version))} ${safe(truncate(addr, w - 12 - width(h.version)))}`,
     ` ${fitTagged(service(t, 'DHCP', dhcp, `${h.dhcpMode} :${h.ports.dhcp}`), w - 1)}`,
-    ` ${fitTagged(`${service(t, 'TFTP', by('tftp'), `:${h.ports.tftp}`)}  ${service(t, 'HTTP', by('http'), `:${h.ports.http}`)}  ${service(t, 'sink', by('events-sink'), 'on')}`, w - 1)}`,
+    ` ${fitTagged([service(t, 'TFTP', by('tftp'), `:${h.ports.tftp}`), service(t, 'HTTP', by('http'), `:${h.ports.http}`), talosSinks(t, by('events-sink'), by('kernel-log'))].join('  '), w - 1)}`,
     ` ${counts(t, h, w - 1)}`,
   ];
   if (failed.length) lines.push(` ${t.fg('err', safe(truncate(`${failed.map((s) => s.name).join(', ')} failed: ${failed[0]!.detail ?? ''}`, w - 1)))}`);
