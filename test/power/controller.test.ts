@@ -71,7 +71,7 @@ describe.skipIf(why)(`power controller with a real store, ipmi_sim and a Redfish
     const r = await ctl.act('ipmi-1', 'pxe');
     expect(r.steps).toEqual(['boot pxe once uefi', 'on']);
     expect(sim.state()).toMatchObject({ power: 'on', boot: 'pxe' });
-    await until(() => rig.power('ipmi-1') === 'on', 1000, 'immediate poll');
+    await until(() => rig.power('ipmi-1') === 'on', 5000, 'immediate poll');
     const again = await ctl.act('ipmi-1', 'pxe');
     expect(again.steps).toEqual(['boot pxe once uefi', 'cycle']);
     expect(sim.state().calls).toEqual(['set boot pxe', 'set power 1', 'set boot pxe', 'set power 0']);
