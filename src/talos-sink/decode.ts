@@ -61,7 +61,10 @@ function action<A extends string>(v: unknown, allowed: readonly A[]): A | undefi
 /** The decoded message as plain data: enums by name, defaults filled in. */
 function plain(root: protobuf.Root, type: EventType, value: Uint8Array): Record<string, unknown> {
   const t = root.lookupType(type);
-  return t.toObject(t.decode(value), { enums: String, longs: String, defaults: true, arrays: true }) as Record<string, unknown>;
+  // A plain Uint8Array view: protobufjs reads a Node Buffer without bounds checks on strings (a truncated
+  // message would decode); its plain reader refuses it.
+  const bytes = new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+  return t.toObject(t.decode(bytes), { enums: String, longs: String, defaults: true, arrays: true }) as Record<string, unknown>;
 }
 
 function sequenceEvent(o: Record<string, unknown>): TalosEvent | string {

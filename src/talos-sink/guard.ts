@@ -38,6 +38,8 @@ export class ConnectionGate {
     this.open++;
     this.perAddress.set(address, mine + 1);
     socket.setTimeout(this.limits.idleMs, () => socket.destroy());
+    // A sender that is done (FIN) gets closed at once, whatever state its last bytes left the parser in.
+    socket.once('end', () => socket.destroy());
     socket.once('close', () => {
       this.open--;
       const n = (this.perAddress.get(address) ?? 1) - 1;
