@@ -160,6 +160,7 @@ function childRss(scriptPid: number | undefined): number | undefined {
 }
 
 let paintedRss: number | undefined;
+let bootFrame: number | undefined;
 
 async function startToFirstPaint(dataDir: string): Promise<number | string> {
   // The compiled CLI: dist/ (npm run build), or another build folder inside the repository.
@@ -190,7 +191,8 @@ async function startToFirstPaint(dataDir: string): Promise<number | string> {
       });
     };
     child.stdout.on('data', (d: Buffer) => {
-      seen += d.toString('latin1');
+      seen += d.toString('utf8');
+      if (bootFrame === undefined && /loading the state|Metalbox/.test(seen.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, ''))) bootFrame = performance.now() - t0;
       if (/Servers\s*1000/.test(seen.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, ''))) void finish(performance.now() - t0);
     });
   });
@@ -218,14 +220,15 @@ async function main(): Promise<void> {
   console.log(`RSS at most ${rss.toFixed(0)} MB while the console ran (the whole process: store, bus, console, and the tsx loader); heap after the runs ${heap.toFixed(0)} MB`);
   await app.stop();
   const paint = await startToFirstPaint(dataDir);
-  console.log(`start to first paint (metalbox process on a pty, 1,000 servers): ${typeof paint === 'number' ? ms(paint) : paint}`);
+  if (bootFrame !== undefined) console.log(`start to the boot frame (metalbox process on a pty): ${ms(bootFrame)}`);
+  console.log(`start to first paint of the console (metalbox process on a pty, 1,000 servers): ${typeof paint === 'number' ? ms(paint) : paint}`);
   const said = existsSync(join(dataDir, 'console.log')) ? readFileSync(join(dataDir, 'console.log'), 'utf8').match(/console painted in .*/)?.[0] : undefined;
   if (said) console.log(`  its console.log: ${said}`);
   if (paintedRss) console.log(`  its RSS 2 s after the first paint: ${paintedRss.toFixed(0)} MB`);
   const floor = await nodeStart();
   console.log(`for scale: node -e '' starts in ${ms(floor)}`);
   await removeWhenFree(dataDir);
-  const ok = wide.p99 < 30 && narrow.p99 < 30 && rss < 250 && (typeof paint !== 'number' || paint < 1000);
+  const ok = wide.cpu99 < 30 && narrow.cpu99 < 30 && rss < 250 && (typeof paint !== 'number' || paint < 1000);
   console.log(ok ? 'targets met' : 'a target was missed');
 }
 
