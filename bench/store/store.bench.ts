@@ -10,41 +10,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { openStore } from '../../src/store/index.js';
-import type { Resource } from '../../src/api/meta.js';
+import { fullServer } from './servers.js';
 
 const N = 1000;
 const isNamespaced = (k: string) => !['Server', 'ServerClass', 'Environment', 'ServerBinding'].includes(k);
-
-function fullServer(i: number): Resource {
-  const uuid = `4c4c4544-0000-1000-8000-${i.toString(16).padStart(12, '0')}`;
-  return {
-    apiVersion: 'metal.sidero.dev/v1alpha2',
-    kind: 'Server',
-    metadata: { name: uuid, labels: { rack: `r${i % 10}`, 'metalbox.dev/arch': 'amd64' } },
-    spec: {
-      accepted: true,
-      hardware: {
-        system: { uuid, manufacturer: 'Dell Inc.', productName: 'PowerEdge R640', serialNumber: `SN${i}`, skuNumber: 'SKU', family: 'PowerEdge' },
-        compute: {
-          totalCoreCount: 32, totalThreadCount: 64, processorCount: 2,
-          processors: [0, 1].map((p) => ({ manufacturer: 'Intel', productName: 'Xeon Gold 6230', serialNumber: `CPU${i}-${p}`, speed: 2100, coreCount: 16, threadCount: 32 })),
-        },
-        memory: {
-          totalSize: '384 GB', moduleCount: 12,
-          modules: Array.from({ length: 12 }, (_, m) => ({ manufacturer: 'Samsung', productName: 'M393A4K40CB2', serialNumber: `M${i}-${m}`, type: 'DDR4', size: 32768, speed: 2933 })),
-        },
-        storage: {
-          totalSize: '3840 GB', deviceCount: 4,
-          devices: Array.from({ length: 4 }, (_, d) => ({ type: 'SSD', size: 960197124096, productName: 'SSDSC2KG960G8', serialNumber: `D${i}-${d}`, name: `sd${'abcd'[d]}`, deviceName: `/dev/sd${'abcd'[d]}`, wwid: `naa.${i}${d}` })),
-        },
-        network: {
-          interfaceCount: 4,
-          interfaces: Array.from({ length: 4 }, (_, n) => ({ index: n + 1, name: `eno${n + 1}`, flags: 'up|broadcast|multicast', mtu: 1500, mac: `aa:bb:cc:${(i >> 8) & 255}:${i & 255}:${n}`, addresses: [`10.0.${i % 250}.${n + 1}/24`] })),
-        },
-      },
-    },
-  };
-}
 
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
 const dir = mkdtempSync(join(tmpdir(), 'mbx-bench-store-'));
