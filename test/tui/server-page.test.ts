@@ -77,7 +77,7 @@ describe('server page', () => {
     const t = h.text();
     expect(t.match(/TFTP\s+ipxe\.efi/g)).toHaveLength(1);
     expect(t).toMatch(/TFTP\s+ipxe\.efi .* 100%/);
-    for (const step of [/iPXE\s+install default/, /kernel\s+vmlinuz/, /initrd\s+initramfs\.xz/, /config\s+config fetched/, /installing\s+install START/, /installed\s+installed/]) expect(t).toMatch(step);
+    for (const step of [/iPXE\s+install default/, /kernel\s+vmlinuz/, /initrd\s+initramfs\.xz/, /config\s+config fetched/, /Talos\s+install: START/, /\d\d:\d\d:\d\d\s+installed\s+│/]) expect(t).toMatch(step);
   });
 
   it('shows the kernel log as Talos streams it, following new lines', async () => {

@@ -15,6 +15,7 @@ export type Phase =
   | 'initrd'
   | 'config'
   | 'installing'
+  | 'talos'
   | 'installed'
   | 'disk'
   | 'denied'
@@ -55,9 +56,9 @@ export function stepOf(e: MetalboxEvent): Progress | undefined {
     case 'boot.config':
       return e.outcome === 'served' ? { phase: 'config', detail: 'config fetched', at } : { phase: 'error', detail: `config ${e.outcome}${e.detail ? `: ${e.detail}` : ''}`, at };
     case 'talos.event':
-      return { phase: 'installing', detail: `${e.phase}${e.detail ? ` ${e.detail}` : ''}`, at };
+      return { phase: 'talos', detail: `${e.phase}${e.detail ? `: ${e.detail}` : ''}`, at };
     case 'boot.installed':
-      return { phase: 'installed', detail: 'installed', at };
+      return { phase: 'installed', detail: e.detail ?? '', at };
     case 'audit.denied':
       return { phase: 'denied', detail: `denied: ${e.reason}`, at };
     default:
@@ -67,7 +68,9 @@ export function stepOf(e: MetalboxEvent): Progress | undefined {
 
 /** A step in a few words: `tftp ipxe.efi 45%`, `parked not accepted yet`, `config fetched`. */
 export function activityText(p: Progress): string {
-  const alone: Phase[] = ['config', 'installed', 'denied', 'error'];
+  if (p.phase === 'installed') return `installed${p.detail ? `: ${p.detail}` : ''}`;
+  if (p.phase === 'talos') return `Talos: ${p.detail}`;
+  const alone: Phase[] = ['config', 'denied', 'error'];
   return (alone.includes(p.phase) ? p.detail : `${p.phase} ${p.detail}`).trim();
 }
 

@@ -118,7 +118,7 @@ function powerOf(s: Server): string {
 
 function activityCell(p: Progress | undefined): Row['cells'][number] {
   if (!p) return { text: '', role: 'dim' };
-  const role: Role = p.phase === 'error' || p.phase === 'denied' ? 'err' : p.phase === 'installed' ? 'ok' : p.phase === 'parked' ? 'dim' : 'info';
+  const role: Role = p.phase === 'error' || p.phase === 'denied' ? 'err' : p.phase === 'installed' || p.phase === 'disk' ? 'ok' : p.phase === 'parked' ? 'dim' : p.phase === 'talos' ? 'busy' : 'info';
   return { text: activityText(p), role, sort: p.at };
 }
 

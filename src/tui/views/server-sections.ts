@@ -108,13 +108,14 @@ const STEP_NAME: Record<Phase, string> = {
   initrd: 'initrd',
   config: 'config',
   installing: 'installing',
+  talos: 'Talos',
   installed: 'installed',
   disk: 'disk boot',
   denied: 'denied',
   error: 'error',
 };
 
-const STEP_ROLE: Partial<Record<Phase, Role>> = { installed: 'ok', error: 'err', denied: 'err', parked: 'dim', installing: 'busy' };
+const STEP_ROLE: Partial<Record<Phase, Role>> = { installed: 'ok', error: 'err', denied: 'err', parked: 'dim', installing: 'busy', talos: 'busy' };
 
 /** The boot timeline: one line per step with its time; a transfer's progress events fold into one line. */
 export function timelineLines(ctx: ConsoleContext, records: EventRecord[], w: number): string[] {
