@@ -19,6 +19,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   gen: async () => (await import('./cli/gen.js')).registerGen,
   assets: async () => (await import('./cli/assets.js')).registerAssets,
 };
+for (const c of ['replace', 'edit']) COMMANDS[c] = async () => (await import('./cli/edit.js')).registerEdit;
 for (const c of ['apply', 'import', 'get', 'describe', 'delete', 'export']) COMMANDS[c] = async () => (await import('./cli/resources.js')).registerResources;
 for (const c of ['accept', 'cordon', 'uncordon', 'label', 'assign']) COMMANDS[c] = async () => (await import('./cli/servers.js')).registerServers;
 for (const c of ['cluster', 'talosconfig', 'kubeconfig']) COMMANDS[c] = async () => (await import('./cli/clusters.js')).registerClusters;

@@ -88,6 +88,14 @@ export const ROLE_LABEL = `${PREFIX}role`;
  */
 export const CLASS_LABEL = `${PREFIX}class`;
 
+/**
+ * The annotation that records which fields the last `apply` set (a skeleton of keys, no values, so no
+ * secret is copied into metadata). Used like kubectl's last-applied-configuration: a field that the
+ * previous apply set and this one leaves out is removed; fields set by others (discovered hardware,
+ * status, controllers' labels) are kept.
+ */
+export const APPLIED_FIELDS = 'metalbox.dev/applied-fields';
+
 export const POWER_DRIVERS = ['ipmi', 'redfish', 'wol', 'qemu', 'manual', 'none'] as const;
 export const IPXE_BINARIES = ['ipxe', 'snponly'] as const;
 export const ARCHES = ['amd64', 'arm64'] as const;

@@ -10,5 +10,6 @@ export { BOOT_FROM_DISK_METHODS, GENERATE_TYPES, PXE_MODES } from './schema/inde
 export { formatProblem, parseManifests, type ManifestProblem, type ManifestResult, type ParsedResource, type ParseOptions } from './manifests.js';
 export { exportYaml, resourcesToJson, resourcesToYaml, resourceToYaml, toExportForm } from './serialize.js';
 export { REDACTED, redact, type RedactOptions } from './redact.js';
+export { editableYaml, unredact } from './edit.js';
 export { classSelects, hardwareMatches, parseSize, partialMatch, qualifiersMatch, serverClassStatus, serversOfClass } from './match.js';
 export { installRoot, loadProfiles, profilesDir } from './profiles.js';

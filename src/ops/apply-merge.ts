@@ -1,12 +1,7 @@
-import type { Resource } from '../api/index.js';
+import { annotations, type Resource } from '../api/index.js';
 
-/**
- * The annotation that records which fields the last `apply` set (a skeleton of keys, no values, so no
- * secret is copied into metadata). Used like kubectl's last-applied-configuration: a field that the
- * previous apply set and this one leaves out is removed; fields set by others (discovered hardware,
- * status, controllers' labels) are kept.
- */
-export const APPLIED_FIELDS = 'metalbox.dev/applied-fields';
+/** See annotations.APPLIED_FIELDS: the skeleton of what the last apply set. */
+export const APPLIED_FIELDS = annotations.APPLIED_FIELDS;
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);

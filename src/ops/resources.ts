@@ -1,6 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import {
   exportYaml,
+  parseManifests,
   parseSelector,
   redact,
   resolveKind,
@@ -117,8 +118,58 @@ async function exportAll(ctx: OpsContext, a: { showSecrets?: boolean }): Promise
   return exportYaml(all, { showSecrets: a.showSecrets ?? false });
 }
 
+export interface ValidateResult {
+  ok: boolean;
+  errors?: { document?: number; line?: number; column?: number; path?: string; message: string }[];
+  warnings?: { document?: number; line?: number; column?: number; path?: string; message: string }[];
+  /** kind/name of each object the text holds, when it is valid. */
+  objects?: string[];
+}
+
+/** Check a YAML text as apply or replace would, without writing anything: problems with line and column. */
+async function validate(_ctx: OpsContext, a: { yaml: string }): Promise<ValidateResult> {
+  if (typeof a.yaml !== 'string') throw new MetalboxError('USAGE', 'resources.validate needs { yaml: string }');
+  const p = parseManifests(a.yaml);
+  if (!p.ok) return { ok: false, errors: p.errors, warnings: p.warnings };
+  return { ok: true, warnings: p.warnings, objects: p.resources.map((r) => `${r.object.kind}/${r.object.metadata.name}`) };
+}
+
+/**
+ * Replace one stored object with the text given, as `kubectl replace` does: the whole spec, labels and
+ * annotations are what the text says. Its resourceVersion, when present, must be the stored one (a stale
+ * edit is refused as a conflict, nothing is lost); status stays the controllers'.
+ */
+async function replace(ctx: OpsContext, a: { yaml: string }): Promise<ApplyResult> {
+  if (typeof a.yaml !== 'string') throw new MetalboxError('USAGE', 'resources.replace needs { yaml: string }');
+  const p = parseManifests(a.yaml);
+  if (!p.ok) {
+    const lines = p.errors.map((e) => `${e.line ? `line ${e.line}${e.column ? `:${e.column}` : ''}: ` : ''}${e.path ? `${e.path}: ` : ''}${e.message}`);
+    throw new MetalboxError('INVALID', `nothing was replaced:\n  ${lines.join('\n  ')}`);
+  }
+  if (p.resources.length !== 1) throw new MetalboxError('INVALID', `replace takes exactly one object, the text holds ${p.resources.length}`);
+  const want = p.resources[0]!.object;
+  const m = want.metadata;
+  const existing = ctx.store.get(want.kind, m.name, m.namespace);
+  if (!existing) {
+    throw new MetalboxError('NOT_FOUND', `${want.kind} "${m.name}" does not exist`, { hint: 'apply creates objects; replace only changes existing ones' });
+  }
+  const next = structuredClone(want);
+  if (existing.status !== undefined) next.status = structuredClone(existing.status);
+  // The record of the last apply stays unless the text sets its own (edit hides it from the operator).
+  const applied = existing.metadata.annotations?.[APPLIED_FIELDS];
+  if (applied && next.metadata.annotations?.[APPLIED_FIELDS] === undefined) {
+    next.metadata.annotations = { ...next.metadata.annotations, [APPLIED_FIELDS]: applied };
+  }
+  await ctx.store.update(next);
+  const base = { kind: want.kind, name: m.name, ...(m.namespace ? { namespace: m.namespace } : {}) };
+  ctx.events.emit({ type: 'resource.changed', change: 'updated', ...base, by: 'replace' });
+  return { ...base, action: 'configured' };
+}
+
 defineOps({
   'resources.get': get,
+  'resources.validate': validate,
+  'resources.replace': replace,
   'resources.apply': apply,
   'resources.delete': remove,
   'resources.export': exportAll,

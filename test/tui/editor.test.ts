@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Server } from '../../src/api/index.js';
 import { server, startConsole, type Harness } from './harness.js';
 
+
 let h: Harness | undefined;
 afterEach(async () => {
   await h?.close();
@@ -55,7 +56,7 @@ describe('editing in $EDITOR', () => {
 
   it('refuses an invalid edit, says why, and reopens with the operator\'s own text', async () => {
     h = await withEditor([
-      `sed -i 's/hostname: before/hostname: mine\\n  accepted: maybe/' "$1"`,
+      `sed -i 's/hostname: before/hostname: mine/; s/accepted: true/accepted: maybe/' "$1"`,
       `sed -i 's/accepted: maybe/accepted: true/' "$1"`,
     ]);
     await h.press('e');
@@ -88,7 +89,7 @@ describe('editing in $EDITOR', () => {
 
   it('edits just the patches, validated before they are saved', async () => {
     h = await withEditor([
-      `cat > "$1" <<'X'\nconfigPatches:\n  - op: replace\n    path: /machine/install/disk\n    value: /dev/nvme0n1\nstrategicPatches: []\nX`,
+      `printf 'configPatches:\\n  - op: replace\\n    path: /machine/install/disk\\n    value: /dev/nvme0n1\\nstrategicPatches: []\\n' > "$1"`,
     ]);
     await h.press('P');
     await h.waitFor(() => (h!.app.store.get<Server>('Server', NAME)?.spec?.configPatches?.length ?? 0) === 1);

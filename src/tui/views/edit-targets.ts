@@ -3,8 +3,8 @@
  * checked (resources.validate) and saved (resources.replace, refused on a resourceVersion conflict).
  * Secrets are shown redacted; a redacted value left as it was keeps the stored secret.
  */
-import { isMap, parseDocument, stringify } from 'yaml';
-import { parseManifests, REDACTED, redact, resourceToYaml, type Resource } from '../../api/index.js';
+import { parseDocument, stringify } from 'yaml';
+import { editableYaml, parseManifests, resourceToYaml, unredact, type Resource } from '../../api/index.js';
 import { isMetalboxError } from '../../util/errors.js';
 import type { ConsoleContext, EditTarget } from './view.js';
 
@@ -14,33 +14,6 @@ interface ValidateResult {
 }
 
 const label = (r: Resource) => `${r.kind} ${r.metadata.namespace ? `${r.metadata.namespace}/` : ''}${r.metadata.name}`;
-
-/** The object as the operator edits it: redacted, without status and store-kept fields except resourceVersion. */
-export function editableYaml(r: Resource): string {
-  const copy = structuredClone(redact(r)) as Resource;
-  delete copy.status;
-  const m = copy.metadata as unknown as Record<string, unknown>;
-  for (const k of ['uid', 'generation', 'creationTimestamp', 'managedFields']) delete m[k];
-  return resourceToYaml(copy);
-}
-
-/** Put stored secrets back where the operator left the redaction marker. */
-export function unredact(text: string, stored: Resource | undefined): string {
-  if (!stored || !text.includes(REDACTED)) return text;
-  const doc = parseDocument(text);
-  if (doc.errors.length || !isMap(doc.contents)) return text;
-  const walk = (v: unknown, path: (string | number)[]): void => {
-    if (v === REDACTED) {
-      const orig = path.reduce<unknown>((o, k) => (o && typeof o === 'object' ? (o as Record<string | number, unknown>)[k] : undefined), stored);
-      if (typeof orig === 'string') doc.setIn(path, orig);
-      return;
-    }
-    if (Array.isArray(v)) v.forEach((x, i) => walk(x, [...path, i]));
-    else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) walk(x, [...path, k]);
-  };
-  walk(doc.toJS(), []);
-  return doc.toString({ lineWidth: 0 });
-}
 
 /** Problems with the text, each with its line where known; [] when it may be saved. */
 export async function validateYaml(ctx: ConsoleContext, yaml: string, prefix = ''): Promise<string[]> {
