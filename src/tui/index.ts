@@ -57,13 +57,26 @@ async function drive(app: App, make: (o: ConsoleOptions) => Console, opts: Parti
   const { earlyLog, ...rest } = opts;
   const c = make({ app, captureOutput: true, ...rest });
   for (const l of earlyLog ?? []) c.ctx.log(l);
-  const onSignal = (sig: NodeJS.Signals) => void c.quit(`received ${sig}`).catch(() => undefined);
+  const quit = (why: string) => void c.quit(why).catch((e: unknown) => c.ctx.log(`quitting failed: ${errorMessage(e)}`));
+  const onSignal = (sig: NodeJS.Signals) => quit(`received ${sig}`);
   const signals: NodeJS.Signals[] = ['SIGTERM', 'SIGINT', 'SIGHUP'];
   for (const s of signals) process.on(s, onSignal);
+  // stderr is the same terminal: once it is gone, a write to it must not become an uncaught error (left
+  // in place after the console closes, for the last words of the command).
+  process.stderr.on('error', () => undefined);
+  const offLost = c.term.onLost((why) => {
+    c.ctx.log(`${why}: stopping`);
+    quit(why);
+  });
+  let crashed = false;
   const onCrash = (e: unknown) => {
-    // Restore the terminal first, then say what happened, then stop the services.
+    const text = `metalbox: the console crashed: ${e instanceof Error ? (e.stack ?? e.message) : errorMessage(e)}`;
+    if (crashed) return c.ctx.log(`after the crash: ${text}`);
+    crashed = true;
+    c.ctx.log(text);
+    // Restore the terminal first, then say what happened (if there still is a terminal), then stop.
     c.abandon();
-    process.stderr.write(`metalbox: the console crashed: ${e instanceof Error ? (e.stack ?? e.message) : errorMessage(e)}\n`);
+    if (!c.term.gone) process.stderr.write(`${text}\n`);
     void app.stop('the console crashed').finally(() => process.exit(1));
   };
   process.on('uncaughtException', onCrash);
@@ -72,6 +85,7 @@ async function drive(app: App, make: (o: ConsoleOptions) => Console, opts: Parti
   } finally {
     for (const s of signals) process.off(s, onSignal);
     process.off('uncaughtException', onCrash);
+    offLost();
   }
   if (c.stopError) throw c.stopError;
 }

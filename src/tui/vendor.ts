@@ -98,6 +98,8 @@ export class Term {
   private readonly screen: blessed.Widgets.Screen;
   readonly terminal: string;
   private destroyed = false;
+  private lostReason: string | undefined;
+  private readonly lostListeners = new Set<(reason: string) => void>();
 
   constructor(opts: TermOptions) {
     const env = opts.env ?? process.env;
@@ -117,6 +119,37 @@ export class Term {
       }
     });
     this.terminal = terminal;
+    // A terminal that goes away (the ssh session dropped, the tmux pane killed) fails writes with EIO and
+    // ends input. That is not a crash: blessed's writes stop (its output is no longer writable) and the
+    // console is told once, to stop the appliance quietly.
+    const output = (opts.output ?? process.stdout) as NodeJS.WritableStream & { on(e: 'error', f: (e: Error) => void): unknown };
+    const input = (opts.input ?? process.stdin) as NodeJS.ReadableStream;
+    output.on('error', (e: Error) => this.lost(`the terminal failed (${(e as NodeJS.ErrnoException).code ?? e.message})`));
+    input.on('error', (e: Error) => this.lost(`the terminal failed (${(e as NodeJS.ErrnoException).code ?? e.message})`));
+    input.on('end', () => this.lost('the terminal closed'));
+  }
+
+  /** Why the terminal is gone, once it is. */
+  get gone(): string | undefined {
+    return this.lostReason;
+  }
+
+  /** Call fn once if the terminal goes away (immediately if it already has). */
+  onLost(fn: (reason: string) => void): () => void {
+    if (this.lostReason) {
+      fn(this.lostReason);
+      return () => undefined;
+    }
+    this.lostListeners.add(fn);
+    return () => void this.lostListeners.delete(fn);
+  }
+
+  /** The terminal is gone: nothing is drawn any more, and whoever listens is told once. */
+  lost(reason: string): void {
+    if (this.lostReason) return;
+    this.lostReason = reason;
+    for (const fn of [...this.lostListeners]) fn(reason);
+    this.lostListeners.clear();
   }
 
   get width(): number {
@@ -160,7 +193,7 @@ export class Term {
   }
 
   render(): void {
-    if (!this.destroyed) this.screen.render();
+    if (!this.destroyed && !this.lostReason) this.screen.render();
   }
 
   /**

@@ -3,7 +3,7 @@
  * esc goes to the servers, q asks, y quits, the terminal is given back and the exit status is 0.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -55,5 +55,42 @@ describe.skipIf(why)(`metalbox in tmux${skipNote(why)}`, () => {
     expect(after).toContain('MBX-EXIT=0');
     expect(after).not.toContain('servers[0]');
     expect(tmux('display-message', '-p', '-t', session, '#{alternate_on}').trim()).toBe('0');
+  }, 180_000);
+
+  it('stops cleanly when its terminal goes away (the pane killed, an ssh session dropped)', async () => {
+    const gone = `${session}-gone`;
+    const data = join(dir, 'gone');
+    const entry = join(repo, 'test/demo/support/metalbox.ts');
+    const port = (base: number) => base + Math.floor(Math.random() * 5000);
+    const sets = ['http.port', 'tftp.port', 'talos.eventsPort', 'talos.kernelLogPort'].map((k, i) => `--set ${k}=${port(30000 + i * 5000)}`).join(' ');
+    tmux('new-session', '-d', '-s', gone, '-x', '100', '-y', '30', `cd ${repo} && TERM=xterm-256color exec node --import tsx ${entry} --data-dir ${data} --set dhcp.mode=off ${sets}`);
+    const shown = async () => {
+      const end = Date.now() + 90_000;
+      while (Date.now() < end) {
+        if (tmux('capture-pane', '-p', '-t', gone).includes('first start')) return;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      throw new Error('the console did not paint');
+    };
+    await shown();
+    const pid = Number(readFileSync(join(data, 'metalbox.lock'), 'utf8').trim());
+    expect(pid).toBeGreaterThan(0);
+    tmux('kill-session', '-t', gone);
+    // It notices, stops its services and exits: no process left writing to a dead terminal.
+    const alive = () => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    const end = Date.now() + 20_000;
+    while (alive() && Date.now() < end) await new Promise((r) => setTimeout(r, 100));
+    const still = alive();
+    if (still) process.kill(pid, 'SIGKILL');
+    expect(still, 'metalbox still running 20 s after its terminal went away').toBe(false);
+    expect(existsSync(join(data, 'metalbox.lock'))).toBe(false);
+    expect(readFileSync(join(data, 'console.log'), 'utf8')).toMatch(/(terminal (closed|failed)|received SIGHUP)/);
   }, 180_000);
 });
