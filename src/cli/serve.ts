@@ -14,18 +14,24 @@ export async function startApp(g: GlobalOptions): Promise<App> {
   return app;
 }
 
-/** Stop cleanly on SIGINT/SIGTERM; resolves when stopped. */
-export function untilSignal(app: App): Promise<void> {
+const STOP_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
+/**
+ * Stop cleanly on SIGINT, SIGTERM or SIGHUP (the session that started it ended: stopping with the lock
+ * released and the state flushed beats being killed); resolves when stopped.
+ */
+export function untilSignal(app: App, also?: (stop: (why: string) => void) => void): Promise<void> {
   return new Promise((resolve) => {
-    const stop = (sig: string) => {
-      process.off('SIGINT', onInt);
-      process.off('SIGTERM', onTerm);
-      void app.stop(`received ${sig}`).then(resolve);
+    let stopping = false;
+    const stop = (why: string) => {
+      if (stopping) return;
+      stopping = true;
+      for (const s of STOP_SIGNALS) process.off(s, onSignal);
+      void app.stop(why).then(resolve);
     };
-    const onInt = () => stop('SIGINT');
-    const onTerm = () => stop('SIGTERM');
-    process.on('SIGINT', onInt);
-    process.on('SIGTERM', onTerm);
+    const onSignal = (sig: NodeJS.Signals) => stop(`received ${sig}`);
+    for (const s of STOP_SIGNALS) process.on(s, onSignal);
+    also?.(stop);
   });
 }
 
@@ -35,11 +41,21 @@ export function registerServe(program: Command): void {
     .description('run the appliance headless, with the event log on standard output')
     .action(async (_o: unknown, cmd: Command) => {
       const app = await startApp(cmd.optsWithGlobals<GlobalOptions>());
+      // A closed standard output (`metalbox serve | head`, the terminal gone) stops the appliance cleanly,
+      // as a pipeline's writer ends when its reader does; it never becomes an uncaught error.
+      let out = true;
+      let onOutGone: ((why: string) => void) | undefined;
+      process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+        out = false;
+        onOutGone?.(`standard output closed (${e.code ?? e.message})`);
+      });
+      process.stderr.on('error', () => undefined);
       app.events.subscribe((r) => {
+        if (!out) return;
         const level = severityOf(r.event).toUpperCase().padEnd(5);
         process.stdout.write(`${r.time} ${level} ${formatEvent(r.event)}\n`);
       });
       await app.start();
-      await untilSignal(app);
+      await untilSignal(app, (stop) => (onOutGone = stop));
     });
 }
