@@ -72,14 +72,25 @@ export class EnvironmentStatusKeeper {
     const envs = names
       ? names.map((n) => this.store.get<Environment>('Environment', n)).filter((e): e is Environment => e !== undefined)
       : this.store.list<Environment>('Environment');
+    const initial = names === undefined;
     for (const env of envs) {
       if (this.stopped) return;
       for (const s of this.states(env)) if (s.sha512) await this.cache.ensureChecked(s.sha512);
-      await this.write(env.metadata.name);
+      await this.write(env.metadata.name, initial);
     }
+    if (!initial || this.stopped) return;
+    // One line at start for the whole picture, rather than a warning per asset of every Environment.
+    const ready: string[] = [];
+    const missing: string[] = [];
+    for (const env of this.store.list<Environment>('Environment')) (this.readiness(env).ready ? ready : missing).push(env.metadata.name);
+    this.events?.emit({ type: 'assets.summary', total: ready.length + missing.length, ready, missing });
   }
 
-  private async write(name: string): Promise<void> {
+  /**
+   * Write the conditions when they changed, with an event per asset that changed. In the first pass, an
+   * Environment seen for the first time without its files is left to the start summary.
+   */
+  private async write(name: string, initial = false): Promise<void> {
     const env = this.store.get<Environment>('Environment', name);
     if (!env) return;
     const states = this.states(env);
@@ -91,6 +102,7 @@ export class EnvironmentStatusKeeper {
       return e;
     });
     for (const s of states) {
+      if (initial && before.length === 0 && !s.ready) continue;
       const old = before.find((c) => c.sha512 === s.sha512 && c.url === s.url);
       if ((old?.status === 'True') === s.ready && old?.reason === s.reason) continue;
       this.events?.emit({ type: 'assets.status', environment: name, asset: s.asset, ready: s.ready, detail: s.message });

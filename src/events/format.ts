@@ -41,6 +41,8 @@ export function severityOf(e: MetalboxEvent): Severity {
       return e.outcome === 'served' ? 'info' : 'warn';
     case 'assets.status':
       return e.ready ? 'info' : 'warn';
+    case 'assets.summary':
+      return e.missing.length ? 'warn' : 'info';
     case 'server.identity':
     case 'dhcp.dropped':
     case 'tftp.dropped':

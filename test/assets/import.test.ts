@@ -101,6 +101,24 @@ describe('the status keeper', () => {
     const said = events.recent().map((r) => r.event).filter((e) => e.type === 'assets.status' && e.environment === 'default' && e.asset === 'kernel');
     expect(said.at(-1)).toMatchObject({ ready: false, detail: expect.stringContaining('does not match its sha512') });
   });
+
+  it('a first start says once which Environments lack their files, not once per file; readiness later is announced', async () => {
+    const keeper = new EnvironmentStatusKeeper(opened.store, new AssetCache(join(dir, 'assets')), events);
+    const from = events.recent().length;
+    keeper.start();
+    await keeper.idle();
+    const said = () => events.recent().slice(from).map((r) => r.event);
+    const total = opened.store.list('Environment').length;
+    expect(said().filter((e) => e.type === 'assets.status')).toEqual([]);
+    const summary = said().filter((e) => e.type === 'assets.summary');
+    expect(summary).toEqual([{ type: 'assets.summary', total, ready: [], missing: expect.arrayContaining(['default']) }]);
+    // Files arriving later: each asset that became ready is said.
+    const d = await usb({ vmlinuz: randomBytes(3000), 'initramfs.xz': randomBytes(10) });
+    await runOp({ ...ctx(), services: { assets: { cache: new AssetCache(join(dir, 'assets')), keeper } } }, 'assets.import', { paths: [d], env: 'default' });
+    await keeper.refresh(['default']);
+    await keeper.stop();
+    expect(said().filter((e) => e.type === 'assets.status' && e.environment === 'default' && e.ready).length).toBeGreaterThanOrEqual(2);
+  });
 });
 
 describe('pull: download by URL, resumable, verified', () => {

@@ -10,6 +10,8 @@ export type BootEvent =
   /** A refused request (bad token, wrong source): the requester's address, never the token. */
   | (Subject & { type: 'audit.denied'; peer: string; path: string; reason: string })
   | { type: 'assets.status'; environment: string; asset: 'kernel' | 'initrd'; ready: boolean; detail?: string }
+  /** At start: which Environments can boot machines (their kernel and initrd are in the asset cache). */
+  | { type: 'assets.summary'; total: number; ready: string[]; missing: string[] }
   | (Subject & { type: 'talos.event'; server: string; phase: string; detail?: string })
   | (Subject & { type: 'talos.log'; server: string; line: string })
   /** Something Talos's event sink or kernel log receiver could not use (unknown sender, garbage); counted and dropped. */
@@ -26,6 +28,12 @@ export const bootFormatters: Formatters<BootEvent> = {
   'boot.installed': (e) => `server ${e.server} installed${e.detail ? `: ${e.detail}` : ''}`,
   'audit.denied': (e) => `DENIED ${e.path} from ${e.peer}: ${e.reason}`,
   'assets.status': (e) => `environment ${e.environment} ${e.asset} ${e.ready ? 'ready' : 'not ready'}${e.detail ? `: ${e.detail}` : ''}`,
+  'assets.summary': (e) => {
+    if (e.missing.length === 0) return `boot assets: all ${e.total} environments ready`;
+    const few = e.missing.slice(0, 4).join(', ') + (e.missing.length > 4 ? ` and ${e.missing.length - 4} more` : '');
+    const lead = e.ready.length ? `${e.ready.length} of ${e.total} environments ready (${e.ready.slice(0, 4).join(', ')}${e.ready.length > 4 ? ', …' : ''}); ` : '';
+    return `boot assets: ${lead}no kernel and initrd yet for ${few}: \`metalbox assets pull ENV\` fetches them where there is internet, \`metalbox assets import DIR --env ENV\` takes them from disk`;
+  },
   'talos.event': (e) => `talos ${e.server}: ${e.phase}${e.detail ? ` ${e.detail}` : ''}`,
   'talos.log': (e) => `${e.server}| ${e.line}`,
   'talos.dropped': (e) => `Talos report from ${e.from} dropped: ${e.reason}`,
