@@ -7,9 +7,8 @@ import { createHttpService } from './http/index.js';
 import { addNetbootServices, findIpxeBinaries, resolveProvisioning } from './netboot.js';
 import { PowerController } from './power/index.js';
 import { runOp, type ApplianceStatus, type OpsContext } from './ops/index.js';
-import { ServiceSet } from './services.js';
+import { lazyService, ServiceSet } from './services.js';
 import { openState } from './state.js';
-import { createTalosSink } from './talos-sink/index.js';
 import type { JsonStore, OpenedStore } from './store/index.js';
 import { VERSION } from './version.js';
 
@@ -70,9 +69,12 @@ export async function buildApp(config: AppConfig): Promise<App> {
   const http = createHttpService({ settings: config.settings, store: opened.store, events, dataDir: config.dataDir, ipxeFiles: ipxe.files });
   services.add(http);
   ops.services.assets = { cache: http.cache, keeper: http.keeper };
-  const talos = createTalosSink({ settings: config.settings, store: opened.store, events });
-  services.add(talos.events);
-  services.add(talos.kernelLog);
+  // Talos's event sink and kernel log receiver: loaded (gRPC) and started after the network boot services.
+  type SinkParts = ReturnType<typeof import('./talos-sink/index.js').createTalosSink>;
+  let sinkParts: Promise<SinkParts> | undefined;
+  const sink = (): Promise<SinkParts> => (sinkParts ??= import('./talos-sink/index.js').then((m) => m.createTalosSink({ settings: config.settings, store: opened.store, events })));
+  services.add(lazyService('events-sink', async () => (await sink()).events, { late: true }));
+  services.add(lazyService('kernel-log', async () => (await sink()).kernelLog, { late: true }));
 
   let stopped = false;
   return {
@@ -86,6 +88,7 @@ export async function buildApp(config: AppConfig): Promise<App> {
     start: async () => {
       await services.startAll();
       events.emit({ type: 'appliance.started', address: provisioning.address, dataDir: config.dataDir, version: VERSION });
+      await services.startLate();
     },
     stop: async (reason = 'stopped by the operator') => {
       if (stopped) return;

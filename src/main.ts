@@ -47,6 +47,7 @@ export async function buildProgram(argv: readonly string[] = []): Promise<Comman
     .option('--config <file>', 'settings file (default: metalbox.yaml in the data directory)')
     .option('--set <key=value...>', 'override a setting, e.g. --set dhcp.mode=full')
     .showHelpAfterError('(run with --help for usage)')
+    .helpCommand('help [command]', 'show help for a command')
     .action(async (_o: unknown, cmd: Command) => {
       if (!process.stdout.isTTY || !process.stdin.isTTY) {
         const { startApp, untilSignal } = await import('./cli/serve.js');
@@ -75,7 +76,8 @@ export async function buildProgram(argv: readonly string[] = []): Promise<Comman
   program.command('version').description('print the Metalbox version').action(() => console.log(VERSION));
 
   const named = commandOf(argv);
-  const wanted = named && COMMANDS[named] ? [COMMANDS[named]] : named === undefined && !argv.some((a) => a === '-h' || a === '--help') ? [] : Object.values(COMMANDS);
+  const asksHelp = argv.some((a) => a === '-h' || a === '--help') || named === 'help';
+  const wanted = named && COMMANDS[named] ? [COMMANDS[named]] : asksHelp ? Object.values(COMMANDS) : [];
   const registers = new Set(await Promise.all(wanted.map((load) => load())));
   for (const register of registers) register(program);
   return program;

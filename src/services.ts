@@ -9,6 +9,32 @@ export interface Service {
   stop(): Promise<void>;
   /** A short line for the console header, e.g. "proxy on eth1" or "8081". */
   describe?(): string;
+  /**
+   * Started after the appliance reports itself started: a service a booting machine does not need first
+   * (Talos's event sink and kernel log receiver, used once Talos runs, minutes later), whose code is
+   * loaded only then.
+   */
+  late?: boolean;
+}
+
+/**
+ * A service whose module is imported when it starts (for example the gRPC event sink, whose libraries cost
+ * more to load than the rest of the appliance together), so that neither a CLI command nor the start of the
+ * network boot services pays for it.
+ */
+export function lazyService(name: ServiceName, load: () => Promise<Service>, opts: { late?: boolean } = {}): Service {
+  let loaded: Promise<Service> | undefined;
+  let svc: Service | undefined;
+  const get = () => (loaded ??= load().then((s) => (svc = s)));
+  return {
+    name,
+    ...(opts.late ? { late: true } : {}),
+    start: async () => (await get()).start(),
+    stop: async () => {
+      if (loaded) await (await loaded).stop();
+    },
+    describe: () => svc?.describe?.() ?? '',
+  };
 }
 
 /**
@@ -29,8 +55,22 @@ export class ServiceSet {
     this.add({ name, start: async () => undefined, stop: async () => undefined }, 'disabled', detail);
   }
 
+  private lateRun: Promise<void> | undefined;
+
+  /** Start every service but the late ones, in order. */
   async startAll(): Promise<void> {
-    for (const e of this.entries) {
+    await this.startEach(this.entries.filter((e) => !e.svc.late));
+  }
+
+  /** Start the late services (see Service.late); stopAll waits for this to finish first. */
+  startLate(): Promise<void> {
+    this.lateRun = this.startEach(this.entries.filter((e) => e.svc.late));
+    return this.lateRun;
+  }
+
+  private async startEach(entries: typeof this.entries): Promise<void> {
+    for (const e of entries) {
+      if (this.stopping) return;
       if (e.state === 'disabled') {
         this.events.emit({ type: 'service.state', service: e.svc.name, state: 'disabled', ...(e.detail ? { detail: e.detail } : {}) });
         continue;
@@ -45,7 +85,11 @@ export class ServiceSet {
     }
   }
 
+  private stopping = false;
+
   async stopAll(): Promise<void> {
+    this.stopping = true;
+    await this.lateRun;
     for (const e of [...this.entries].reverse()) {
       if (e.state !== 'running') continue;
       try {

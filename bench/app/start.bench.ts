@@ -20,7 +20,7 @@ const isNamespaced = (k: string) => !['Server', 'ServerClass', 'Environment', 'S
 function startOnce(dataDir: string, port: number): Promise<number> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const child = spawn(process.execPath, [join(root, 'bin/metalbox.js'), 'serve', '--data-dir', dataDir, '--set', 'dhcp.mode=off', '--set', `tftp.port=${port}`, '--set', `http.port=${port + 1}`], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [join(root, 'bin/metalbox.js'), 'serve', '--data-dir', dataDir, '--set', 'dhcp.mode=off', '--set', `tftp.port=${port}`, '--set', `http.port=${port + 1}`, '--set', `talos.eventsPort=${port + 2}`, '--set', `talos.kernelLogPort=${port + 3}`], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     const early = (code: number | null) => reject(new Error(`exited ${code}: ${out}`));
     child.stdout.on('data', (d) => {
@@ -46,8 +46,8 @@ try {
   const a: number[] = [];
   const b: number[] = [];
   for (let i = 0; i < 5; i++) {
-    b.push(await startOnce(empty, 30000 + i * 4));
-    a.push(await startOnce(full, 30002 + i * 4));
+    b.push(await startOnce(empty, 30000 + i * 8));
+    a.push(await startOnce(full, 30004 + i * 8));
   }
   console.log('cold start, spawn to "started" (dhcp off), median of 5');
   console.log(`  1,000 Servers   ${median(a).toFixed(0).padStart(5)} ms   (runs ${a.map((x) => x.toFixed(0)).join(', ')})`);
