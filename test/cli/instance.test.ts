@@ -11,7 +11,7 @@ let output: () => string;
 
 // Unprivileged, unused ports so the test needs no root and collides with nothing.
 const base = 20000 + Math.floor(Math.random() * 40000);
-const env = { METALBOX_DHCP_MODE: 'off', METALBOX_TFTP_PORT: String(base), METALBOX_HTTP_PORT: String(base + 1), METALBOX_ADDRESS: '127.0.0.1' };
+const env = { METALBOX_DHCP_MODE: 'off', METALBOX_TFTP_PORT: String(base), METALBOX_HTTP_PORT: String(base + 1), METALBOX_TALOS_EVENTS_PORT: String(base + 2), METALBOX_TALOS_KERNEL_LOG_PORT: String(base + 3), METALBOX_ADDRESS: '127.0.0.1' };
 
 beforeAll(async () => {
   ({ child: serve, output } = await startMetalbox(['serve', '--data-dir', dir], /metalbox \S+ started/, env));

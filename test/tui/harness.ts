@@ -72,7 +72,11 @@ export interface HarnessOptions {
 export async function startConsole(o: HarnessOptions = {}): Promise<Harness> {
   const dataDir = mkdtempSync(join(tmpdir(), `mbx-tui-${process.pid}-`));
   const settings = defaultSettings();
+  // Free ports for everything the appliance listens on, so parallel test files never collide.
   settings.http.port = 0;
+  settings.tftp.port = 0;
+  settings.talos.eventsPort = 0;
+  settings.talos.kernelLogPort = 0;
   o.settings?.(settings);
   const app = await buildApp({ dataDir, settings, firstStart: o.firstStart ?? false });
   await o.seed?.(app);
