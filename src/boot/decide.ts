@@ -8,12 +8,13 @@
  * | allocated and installed (and not pxeBootAlways)  | boot from disk by method: Server > class > setting |
  * | cordoned                                         | park                                             |
  * | allocated, not yet installed                     | the install environment (with a boot token)      |
- * | not allocated and dirty (status.isClean false)   | the wipe environment (Talos without a config)    |
+ * | not allocated and dirty (status.isClean false)   | the wipe environment (Talos resets its disk)     |
  * | not allocated, clean                             | park                                             |
  *
  * An installed server boots from disk even when cordoned: cordoning holds a machine back from new work,
  * and sending a running node to its disk is the harmless answer. A new Server (isClean never set) counts
- * as clean, so discovery never wipes disks; controllers set isClean to false when a server is released.
+ * as clean, so discovery never wipes disks; controllers set isClean to false when a server is released,
+ * and the HTTP service sets it true again once the machine has booted the wipe environment and come back.
  * The environment: Server.spec.environmentRef > bound ServerClass's > the default for the architecture.
  */
 import type { BootFromDiskMethod, Condition, Environment, Server, ServerBinding, ServerClass } from '../api/index.js';

@@ -8,7 +8,7 @@ export { hardwareFromFacts, serverMacs, bootFactsNote, type BootFactsNote } from
 export { ipxePreferenceFor, type IpxeBinaryPreference } from './ipxe-preference.js';
 export { identify, macServerName, PLACEHOLDER_UUIDS, type Identity } from './identity.js';
 export { decideBoot, environmentFor, isInstalled, DEFAULT_ENVIRONMENT, type BootAnswer, type BootInput } from './decide.js';
-export { kernelArgs, configDataUrl, unsafeArgReason, TALOS_EVENTS_PORT, TALOS_KERNEL_LOG_PORT, type KernelArgsInput } from './kernel-args.js';
+export { kernelArgs, configDataUrl, unsafeArgReason, TALOS_WIPE_ARG, TALOS_EVENTS_PORT, TALOS_KERNEL_LOG_PORT, type KernelArgsInput } from './kernel-args.js';
 export { mintToken, checkToken, formatTokenRecord, parseTokenRecord, sha256Hex, type TokenRecord, type TokenCheck, type TokenVerdict } from './tokens.js';
 export {
   loadTemplates,

@@ -3,8 +3,11 @@
  * (each only when the Environment does not already set that key, as Sidero does):
  * - `talos.platform=metal`;
  * - `initrd=initramfs.xz` (UEFI iPXE hands the initrd to the kernel's EFI stub under this name);
- * - `talos.config=<configdata URL with the boot token>` (install only; absent for wipe, so Talos comes up
- *   in maintenance mode);
+ * - `talos.config=<configdata URL with the boot token>` (install only);
+ * - `talos.experimental.wipe=system` (wipe only): Talos resets its system disk and reboots at once, so a
+ *   released machine does not sit in maintenance mode (where anyone on the network could hand it a config)
+ *   and comes back to the network boot, which is how Metalbox learns it is clean. An install environment
+ *   that sets this key is refused: Talos would wipe and reboot at every boot and never install;
  * - `talos.events.sink=` and `talos.logging.kernel=` pointed at Metalbox, for its event and log receivers.
  * Args reach an iPXE script, so anything iPXE would interpret (line breaks, `${`) or split (whitespace)
  * is refused with the reason.
@@ -27,7 +30,12 @@ export interface KernelArgsInput {
   eventsSink?: string | undefined;
   /** tcp://host:port of the kernel log receiver. */
   kernelLog?: string | undefined;
+  /** The wipe of a released server (adds `talos.experimental.wipe=system`). */
+  wipe?: boolean | undefined;
 }
+
+/** Talos's kernel parameter that resets disks at boot (since Talos 1.0); `system` also reboots after. */
+export const TALOS_WIPE_ARG = 'talos.experimental.wipe';
 
 function keyOf(arg: string): string {
   const eq = arg.indexOf('=');
@@ -56,6 +64,11 @@ export function kernelArgs(i: KernelArgsInput): string[] {
     }
   });
   const keys = new Set(args.map(keyOf));
+  if (!i.wipe && keys.has(TALOS_WIPE_ARG)) {
+    throw new MetalboxError('KERNEL_ARG_INVALID', `${TALOS_WIPE_ARG} in the kernel args would make Talos wipe its disk and reboot at every boot, so it could never install`, {
+      hint: `remove ${TALOS_WIPE_ARG} from spec.kernel.args of the Environment; Metalbox adds it itself when it wipes a released server`,
+    });
+  }
   const add = (key: string, value: string | undefined) => {
     if (value === undefined || keys.has(key)) return;
     args.push(`${key}=${value}`);
@@ -66,6 +79,7 @@ export function kernelArgs(i: KernelArgsInput): string[] {
   add('talos.config', i.configUrl);
   add('talos.events.sink', i.eventsSink);
   add('talos.logging.kernel', i.kernelLog);
+  if (i.wipe) add(TALOS_WIPE_ARG, 'system');
   return args;
 }
 

@@ -10,6 +10,7 @@ import { SERVED_NAME, type AssetKind } from '../assets/index.js';
 import type { HttpContext } from './context.js';
 import { sendFile } from './files.js';
 import { peerAddress, sendError } from './respond.js';
+import { bootFileSent } from './wipe.js';
 
 const ASSET_BY_FILE: ReadonlyMap<string, AssetKind> = new Map(Object.entries(SERVED_NAME).map(([k, v]) => [v, k as AssetKind]));
 
@@ -22,7 +23,8 @@ export async function serveEnvironmentFile(ctx: HttpContext, req: IncomingMessag
   await sendFile(req, res, {
     path: ctx.cache.pathOf(sha),
     etag: `"${sha.slice(0, 64)}"`,
-    onDone: (bytes) => {
+    onDone: (bytes, _complete, whole) => {
+      if (whole) bootFileSent(ctx, peer, file);
       if (req.method !== 'GET' || bytes === 0) return;
       const server = ctx.peers.get(peer);
       ctx.events.emit({ type: 'boot.asset', environment: envName, file, peer, bytes, ...(server ? { server } : {}) });

@@ -5,6 +5,7 @@ import type { Settings } from '../config/index.js';
 import type { EventBus } from '../events/index.js';
 import type { Store } from '../store/index.js';
 import type { SideroPatchSources } from '../talos/index.js';
+import type { WipeBoot } from './wipe.js';
 
 /**
  * Render a machine's config: the bootstrap config with the bound ServerClass's patches, the Server's,
@@ -36,4 +37,6 @@ export interface HttpContext {
   seen: Map<string, { facts: string; resourceVersion: string }>;
   /** Per server: the last decision told to the event log, and when (a park loop is not logged every 30 s). */
   told: Map<string, { decision: string; at: number }>;
+  /** Per server: the wipe environment it was last given, and what of it was fetched (see wipe.ts). */
+  wipes: Map<string, WipeBoot>;
 }

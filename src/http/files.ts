@@ -38,8 +38,11 @@ export interface FileToSend {
   path: string;
   etag: string;
   contentType?: string;
-  /** Called once the response ends, with the body bytes written (0 for HEAD and 304). */
-  onDone?: (bytes: number, complete: boolean) => void;
+  /**
+   * Called once the response ends, with the body bytes written (0 for HEAD and 304), whether the body
+   * was written to the end, and whether that body was the whole file (not a range, not HEAD or 304).
+   */
+  onDone?: (bytes: number, complete: boolean, whole: boolean) => void;
 }
 
 const CHUNK = 512 * 1024;
@@ -56,7 +59,7 @@ export async function sendFile(req: IncomingMessage, res: ServerResponse, f: Fil
     const common = { etag: f.etag, 'accept-ranges': 'bytes', 'cache-control': 'no-cache' };
     if (etagMatches(req.headers['if-none-match'], f.etag)) {
       res.writeHead(304, common).end();
-      return f.onDone?.(0, true);
+      return f.onDone?.(0, true, false);
     }
     const ifRange = req.headers['if-range'];
     const range = ifRange && ifRange !== f.etag ? ({ kind: 'full' } as const) : parseRange(req.headers.range, size);
@@ -71,17 +74,17 @@ export async function sendFile(req: IncomingMessage, res: ServerResponse, f: Fil
     });
     if (req.method === 'HEAD' || length === 0) {
       res.end();
-      return f.onDone?.(0, true);
+      return f.onDone?.(0, true, req.method !== 'HEAD' && range.kind === 'full');
     }
     const stream = createReadStream('', { fd: fh.fd, start, end, highWaterMark: CHUNK, autoClose: false });
     let sent = 0;
     stream.on('data', (c) => (sent += c.length));
     try {
       await pipeline(stream, res);
-      f.onDone?.(sent, true);
+      f.onDone?.(sent, true, range.kind === 'full');
     } catch {
       // The client went away; what it got is reported.
-      f.onDone?.(sent, false);
+      f.onDone?.(sent, false, false);
     }
   } finally {
     await fh.close().catch(() => undefined);

@@ -29,11 +29,23 @@ import { errorMessage, isMetalboxError } from '../util/errors.js';
 import type { HttpContext } from './context.js';
 import { discover } from './discovery.js';
 import { baseUrl, peerAddress, sendError, sendScript } from './respond.js';
+import { bootFailed, settleWipe, wipeServed } from './wipe.js';
 
 /** Rounds over all NICs before boot.ipxe reboots the machine. */
 export const BOOT_ROUNDS = 10;
 
-export function serveBootScript(ctx: HttpContext, req: IncomingMessage, res: ServerResponse): void {
+/**
+ * `/boot.ipxe`; `?failed=install|wipe` is the install script's failure path (its kernel or initrd could not
+ * be fetched or booted): told to the event log, and a wipe is not counted as booted.
+ */
+export function serveBootScript(ctx: HttpContext, req: IncomingMessage, res: ServerResponse, query: URLSearchParams): void {
+  const failed = query.get('failed');
+  if (failed === 'install' || failed === 'wipe') {
+    const peer = peerAddress(req);
+    const server = ctx.peers.get(peer);
+    bootFailed(ctx, peer);
+    if (server) ctx.events.emit({ type: 'boot.ipxe', server, decision: 'boot failed', detail: `iPXE could not boot the ${failed} environment; it starts over` });
+  }
   sendScript(req, res, bootScript(ctx.templates, { base: baseUrl(req, ctx.settings.address, ctx.port()) }, BOOT_ROUNDS));
 }
 
@@ -69,6 +81,7 @@ export async function serveIpxe(ctx: HttpContext, req: IncomingMessage, res: Ser
     return sendError(req, res, 503, undefined, { 'retry-after': 30 });
   }
   const l = lookup(ctx, server, f);
+  server = await settleWipe(ctx, server, l.binding);
   const answer = decideBoot({
     server,
     binding: l.binding,
@@ -139,27 +152,31 @@ async function serveEnvironment(ctx: HttpContext, req: IncomingMessage, res: Ser
   const { eventsPort, kernelLogPort } = ctx.settings.talos;
   const sinks = { eventsSink: `${host}:${eventsPort}`, kernelLog: `tcp://${host}:${kernelLogPort}` };
   const environmentArgs = a.env.spec?.kernel?.args ?? [];
+  const wipe = a.action === 'wipe';
   try {
-    kernelArgs({ environmentArgs });
+    kernelArgs({ environmentArgs, wipe });
   } catch (e) {
     const reason = `environment "${envName}" is not ready: ${errorMessage(e)}`;
     tell(ctx, name, a.f.mac, { decision: 'refused', environment: envName, detail: reason });
     return sendError(req, res, 412, reason);
   }
   let configUrl: string | undefined;
+  const peer = peerAddress(req);
+  if (ctx.peers.size >= 20_000) ctx.peers.clear();
+  ctx.peers.set(peer, name);
+  const hasInitrd = Boolean(a.env.spec?.initrd?.url || a.env.spec?.initrd?.sha512);
   if (a.action === 'install') {
-    const peer = peerAddress(req);
     const { token, record } = mintToken(peer, ctx.settings.boot.tokenTtl, ctx.now());
     await ctx.store.mutate<Server>('Server', name, undefined, (s) => {
       s.metadata.annotations = { ...s.metadata.annotations, [annotations.BOOT_TOKEN]: formatTokenRecord(record) };
       return s;
     });
-    if (ctx.peers.size >= 20_000) ctx.peers.clear();
-    ctx.peers.set(peer, name);
     configUrl = configDataUrl(a.urls.base, name, token);
-  } else await dropToken(ctx, a.server);
-  const args = kernelArgs({ environmentArgs, configUrl, ...sinks });
-  const hasInitrd = Boolean(a.env.spec?.initrd?.url || a.env.spec?.initrd?.sha512);
+  } else {
+    await dropToken(ctx, a.server);
+    wipeServed(ctx, name, peer, hasInitrd ? ['vmlinuz', 'initramfs.xz'] : ['vmlinuz']);
+  }
+  const args = kernelArgs({ environmentArgs, configUrl, wipe, ...sinks });
   tell(ctx, name, a.f.mac, { decision: a.action, environment: envName, detail: a.reason });
   sendScript(req, res, installScript(ctx.templates, a.urls, { server: name, action: a.action, environment: envName, args, hasInitrd }));
 }

@@ -22,7 +22,7 @@ interface Route {
 }
 
 const ROUTES: Route[] = [
-  { match: (p) => p.length === 1 && p[0] === 'boot.ipxe', handle: (ctx, req, res) => serveBootScript(ctx, req, res) },
+  { match: (p) => p.length === 1 && p[0] === 'boot.ipxe', handle: (ctx, req, res, q) => serveBootScript(ctx, req, res, q) },
   { match: (p) => p.length === 1 && p[0] === 'ipxe', handle: (ctx, req, res, q) => serveIpxe(ctx, req, res, q) },
   { match: (p) => p.length === 1 && p[0] === 'configdata', handle: (ctx, req, res, q) => serveConfigData(ctx, req, res, q) },
   { match: (p) => p.length === 3 && p[0] === 'env', handle: (ctx, req, res, _q, p) => serveEnvironmentFile(ctx, req, res, p[1]!, p[2]!) },

@@ -66,6 +66,7 @@ function context(o: HttpServiceOptions, parts: { cache: AssetCache; keeper: Envi
     discovery: { budget: o.discoveryBudget ?? 600, windowStart: 0, created: 0 },
     seen: new Map(),
     told: new Map(),
+    wipes: new Map(),
   };
 }
 

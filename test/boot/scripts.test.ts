@@ -82,6 +82,18 @@ describe('kernel args', () => {
     ]);
   });
 
+  it('a wipe adds talos.experimental.wipe=system (Talos resets its disk and reboots) and no config URL', () => {
+    const args = kernelArgs({ environmentArgs: ['console=ttyS0'], wipe: true, eventsSink: '10.77.0.1:4002' });
+    expect(args).toContain('talos.experimental.wipe=system');
+    expect(args.some((a) => a.startsWith('talos.config='))).toBe(false);
+    expect(kernelArgs({ environmentArgs: [], configUrl: url })).not.toContain('talos.experimental.wipe=system');
+  });
+
+  it('refuses an install environment that sets talos.experimental.wipe: Talos would never install', () => {
+    expect(() => kernelArgs({ environmentArgs: ['talos.experimental.wipe=system'], configUrl: url })).toThrow(/wipe its disk and reboot at every boot/);
+    expect(kernelArgs({ environmentArgs: ['talos.experimental.wipe=system:EPHEMERAL'], wipe: true })).toContain('talos.experimental.wipe=system:EPHEMERAL');
+  });
+
   it.each([['console=tty0\nshell'], ['a b'], ['x=${net0/ip}'], ['#comment'], ['||'], ['']])('refuses %j', (arg) => {
     let err: unknown;
     try {

@@ -7,6 +7,8 @@ export type BootEvent =
   | (Subject & { type: 'boot.asset'; server?: string; environment: string; file: string; peer: string; bytes: number })
   | (Subject & { type: 'boot.config'; server: string; outcome: 'served' | 'missing' | 'error'; detail?: string })
   | (Subject & { type: 'boot.installed'; server: string; detail?: string })
+  /** A released server came back from the wipe environment: marked clean, back in the pool. */
+  | (Subject & { type: 'server.wiped'; server: string; detail: string })
   /** A refused request (bad token, wrong source): the requester's address, never the token. */
   | (Subject & { type: 'audit.denied'; peer: string; path: string; reason: string })
   | { type: 'assets.status'; environment: string; asset: 'kernel' | 'initrd'; ready: boolean; detail?: string }
@@ -26,6 +28,7 @@ export const bootFormatters: Formatters<BootEvent> = {
   'boot.asset': (e) => `asset ${e.environment}/${e.file} to ${e.peer} (${e.bytes} bytes)`,
   'boot.config': (e) => `config for ${e.server}: ${e.outcome}${e.detail ? `: ${e.detail}` : ''}`,
   'boot.installed': (e) => `server ${e.server} installed${e.detail ? `: ${e.detail}` : ''}`,
+  'server.wiped': (e) => `server ${e.server} wiped and clean again: ${e.detail}`,
   'audit.denied': (e) => `DENIED ${e.path} from ${e.peer}: ${e.reason}`,
   'assets.status': (e) => `environment ${e.environment} ${e.asset} ${e.ready ? 'ready' : 'not ready'}${e.detail ? `: ${e.detail}` : ''}`,
   'assets.summary': (e) => {
