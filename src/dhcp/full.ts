@@ -37,6 +37,8 @@ export function answerFull(req: DhcpPacket, from: Peer, ctx: FullContext): Decis
   if (!c.type) return { kind: 'ignore', note: { ...noteFor(c), reason: 'plain BOOTP is not served' }, quiet: true };
   const elsewhere = fromAnotherNetwork(req, from, ctx.subnet);
   if (elsewhere) return { kind: 'drop', reason: elsewhere };
+  const relay = relayElsewhere(req, ctx.subnet);
+  if (relay) return { kind: 'ignore', note: { ...noteFor(c), reason: relay }, quiet: false };
   switch (c.type) {
     case 'DISCOVER':
       return discover(req, c, ctx);
@@ -51,6 +53,16 @@ export function answerFull(req: DhcpPacket, from: Peer, ctx: FullContext): Decis
     default:
       return { kind: 'ignore', note: { ...noteFor(c), reason: `${c.type} is not a client message` }, quiet: true };
   }
+}
+
+/**
+ * Full mode hands out addresses of the provisioning subnet only: a relay on another network would pass
+ * them to clients that cannot use them (wrong subnet, unreachable router). dnsmasq does the same when no
+ * range matches the relay's address.
+ */
+function relayElsewhere(req: DhcpPacket, subnet: SubnetInfo): string | undefined {
+  if (req.giaddr === ZERO_IP || inSubnet(req.giaddr, subnet)) return undefined;
+  return `relayed by ${req.giaddr}, which is not on the provisioning network ${subnet.network}/${subnet.prefix}: full mode has no addresses for that network`;
 }
 
 function discover(req: DhcpPacket, c: ClientFacts, ctx: FullContext): Decision {
@@ -69,7 +81,7 @@ function request(req: DhcpPacket, c: ClientFacts, ctx: FullContext): Decision {
   }
   const wanted = requested ?? (req.ciaddr !== ZERO_IP ? req.ciaddr : undefined);
   if (!wanted) return { kind: 'drop', reason: `REQUEST from ${c.mac} names no address` };
-  if (req.giaddr === ZERO_IP && !inSubnet(wanted, ctx.subnet)) return nak(req, c, `${wanted} is not on this network`, ctx);
+  if (!inSubnet(wanted, ctx.subnet)) return nak(req, c, `${wanted} is not on this network`, ctx);
   const grant = ctx.leases.canGrant(c.mac, wanted);
   if (!grant.ok) return nak(req, c, grant.reason, ctx);
   return reply(req, c, 'ACK', wanted, ctx);

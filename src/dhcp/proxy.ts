@@ -4,6 +4,9 @@
  * - port 4011: an ACK to the REQUEST that UEFI firmware (and iPXE) unicast to the boot server.
  * Every answer carries siaddr, option 54, option 60, option 97 echoed, the boot file in BOOTP `file` and
  * option 67, and option 43 discovery control 8 for BIOS clients.
+ *
+ * Behind a relay: a relayed request is answered to the relay (giaddr), and the client's routed REQUEST
+ * to 4011 that follows is accepted although it comes from another network (see relayed.ts).
  */
 import { chooseBootFile } from './boot-file.js';
 import { BOOTREQUEST, type DhcpPacket } from './codec.js';
@@ -26,11 +29,14 @@ import {
   fromAnotherNetwork,
   replyDestination,
 } from './replies.js';
-import type { SubnetInfo } from './subnet.js';
+import type { RelayedClients } from './relayed.js';
+import { type SubnetInfo, ZERO_IP } from './subnet.js';
 
 export interface ProxyContext extends BootContext {
   subnet: SubnetInfo;
   ports: DhcpPorts;
+  /** Clients answered through a relay, whose 4011 REQUEST may come from another network. */
+  relayed?: RelayedClients | undefined;
 }
 
 export function answerProxy(req: DhcpPacket, on: DhcpPortKind, from: Peer, ctx: ProxyContext): Decision {
@@ -39,7 +45,7 @@ export function answerProxy(req: DhcpPacket, on: DhcpPortKind, from: Peer, ctx: 
   if (!c.type) return { kind: 'ignore', note: noteFor(c), quiet: true };
   if (!c.netboot) return { kind: 'ignore', note: { ...noteFor(c), reason: 'not a network-boot client' }, quiet: true };
   const elsewhere = fromAnotherNetwork(req, from, ctx.subnet);
-  if (elsewhere) return { kind: 'drop', reason: elsewhere };
+  if (elsewhere && !(on === 'pxe' && ctx.relayed?.has(c.mac))) return { kind: 'drop', reason: elsewhere };
   return on === 'dhcp' ? onDhcpPort(req, c, ctx) : onPxePort(req, c, from, ctx);
 }
 
@@ -71,5 +77,6 @@ function bootReply(req: DhcpPacket, c: ClientFacts, type: 'OFFER' | 'ACK', to: P
   if (type === 'ACK' && req.ciaddr !== '0.0.0.0') reply.ciaddr = req.ciaddr;
   addBootFile(reply, req, choice, ctx.address, { vendorClass: true });
   echoRelayAgentInfo(reply, req);
+  if (req.giaddr !== ZERO_IP) ctx.relayed?.note(c.mac);
   return { kind: 'reply', reply, replyType: type, to, note };
 }

@@ -13,6 +13,7 @@ import { LeaseWriter, leaseFilePath, readLeaseFile } from './lease-file.js';
 import { LeaseTable } from './leases.js';
 import { findOtherDhcpServer } from './probe.js';
 import { answerProxy, type ProxyContext } from './proxy.js';
+import { RelayedClients } from './relayed.js';
 import type { DhcpPorts } from './replies.js';
 import { DhcpSockets } from './server.js';
 import { emptyDhcpStats, type DhcpStats } from './stats.js';
@@ -89,7 +90,7 @@ function bootContext(opts: DhcpServiceOptions) {
 }
 
 function proxyMode(opts: DhcpServiceOptions): Running {
-  const ctx: ProxyContext = { ...bootContext(opts), subnet: opts.subnet, ports: ports(opts) };
+  const ctx: ProxyContext = { ...bootContext(opts), subnet: opts.subnet, ports: ports(opts), relayed: new RelayedClients() };
   const sockets = new DhcpSockets({
     mode: 'proxy',
     events: opts.events,

@@ -151,13 +151,24 @@ describe('full mode', () => {
   });
 
   it('answers relayed requests to the relay, NAKs with the broadcast bit', () => {
-    const relayed = request({ type: 'DISCOVER', mac: A, giaddr: '10.50.0.1' });
-    expect(reply(answerFull(relayed, { address: '10.50.0.1', port: 67 }, ctx)).to).toEqual({ address: '10.50.0.1', port: 67 });
+    const relay = { address: '10.78.0.250', port: 67 };
+    const relayed = request({ type: 'DISCOVER', mac: A, giaddr: relay.address });
+    const offer = reply(answerFull(relayed, relay, ctx));
+    expect(offer.to).toEqual(relay);
+    expect(offer.reply.giaddr).toBe(relay.address);
     lease(B);
-    const nak = reply(answerFull(request({ type: 'REQUEST', mac: A, requested: '10.78.0.101', giaddr: '10.50.0.1' }), { address: '10.50.0.1', port: 67 }, ctx));
+    const nak = reply(answerFull(request({ type: 'REQUEST', mac: A, requested: '10.78.0.101', giaddr: relay.address }), relay, ctx));
     expect(nak.replyType).toBe('NAK');
     expect(nak.reply.flags & 0x8000).toBe(0x8000);
-    expect(nak.to).toEqual({ address: '10.50.0.1', port: 67 });
+    expect(nak.to).toEqual(relay);
+  });
+
+  it('does not hand out its addresses through a relay on another network, and says why', () => {
+    const d = answerFull(request({ type: 'DISCOVER', mac: A, giaddr: '10.50.0.1' }), { address: '10.50.0.1', port: 67 }, ctx);
+    expect(d).toMatchObject({ kind: 'ignore', quiet: false, note: { mac: A, reason: expect.stringMatching(/relayed by 10\.50\.0\.1, which is not on the provisioning network 10\.78\.0\.0\/24/) } });
+    const r = answerFull(request({ type: 'REQUEST', mac: A, requested: '10.78.0.100', serverId: '10.78.0.1', giaddr: '10.50.0.1' }), { address: '10.50.0.1', port: 67 }, ctx);
+    expect(r.kind).toBe('ignore');
+    expect(ctx.leases.active()).toEqual([]);
   });
 
   it('reuses an expired lease only when no never-used address is left', () => {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeSubOptions, getIp, getString, messageType, OPT, parseCidr, type DhcpPacket } from '../../src/dhcp/index.js';
 import type { Decision } from '../../src/dhcp/exchange.js';
 import { answerProxy, type ProxyContext } from '../../src/dhcp/proxy.js';
+import { RelayedClients } from '../../src/dhcp/relayed.js';
 import { fixture, pxeDiscover, request } from './support/packets.js';
 
 const ctx: ProxyContext = {
@@ -121,5 +122,35 @@ describe('proxy mode on port 4011', () => {
   it('drops a 4011 REQUEST from an address on another network', () => {
     const d = answerProxy(fixture('ovmf-pxe-request-4011'), 'pxe', { address: '172.16.0.9', port: 4011 }, ctx);
     expect(d.kind).toBe('drop');
+  });
+
+  it('behind a relay: ACKs the routed 4011 REQUEST of a client it just answered through the relay, for a while', () => {
+    let now = 0;
+    const behindRelay: ProxyContext = { ...ctx, relayed: new RelayedClients({ holdMs: 60_000, now: () => now }) };
+    const from = { address: '10.99.0.50', port: 4011 };
+    const req = fixture('ovmf-pxe-request-4011');
+    req.ciaddr = from.address;
+    expect(answerProxy(req, 'pxe', from, behindRelay).kind).toBe('drop'); // not relayed yet
+    const relayed = fixture('ovmf-pxe-discover');
+    relayed.giaddr = '10.99.0.1';
+    expect(reply(answerProxy(relayed, 'dhcp', { address: '10.99.0.1', port: 67 }, behindRelay)).to).toEqual({ address: '10.99.0.1', port: 67 });
+    const ack = reply(answerProxy(req, 'pxe', from, behindRelay));
+    expect(ack.to).toEqual(from);
+    expect(pxeOptions(ack.reply)).toMatchObject({ type: 'ACK', bootFile: 'ipxe.efi' });
+    const other = fixture('ovmf-pxe-request-4011');
+    other.chaddr = Buffer.from('525400000e0200000000000000000000', 'hex');
+    other.ciaddr = from.address;
+    expect(answerProxy(other, 'pxe', from, behindRelay).kind).toBe('drop'); // another MAC was not relayed
+    now += 60_001;
+    expect(answerProxy(req, 'pxe', from, behindRelay).kind).toBe('drop');
+  });
+
+  it('remembers at most max relayed clients, forgetting the oldest', () => {
+    const r = new RelayedClients({ max: 2, now: () => 0 });
+    r.note('a');
+    r.note('b');
+    r.note('a'); // refreshed: b is now the oldest
+    r.note('c');
+    expect([r.has('a'), r.has('b'), r.has('c')]).toEqual([true, false, true]);
   });
 });
