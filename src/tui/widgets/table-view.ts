@@ -49,6 +49,14 @@ export function layoutColumns(columns: readonly Column[], natural: readonly numb
     widths.set(widest, widths.get(widest)! - 1);
     over--;
   }
+  // Width left over goes to the flex columns, past their max, up to what their text needs.
+  for (const i of shown.filter((c) => columns[c]!.flex)) {
+    if (over >= 0) break;
+    const grow = Math.min(-over, natural[i]! - widths.get(i)!);
+    if (grow <= 0) continue;
+    widths.set(i, widths.get(i)! + grow);
+    over += grow;
+  }
   return shown.map((i) => ({ col: i, width: Math.max(1, widths.get(i)!) }));
 }
 
