@@ -9,7 +9,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { errorMessage } from '../util/errors.js';
-import type { EditTarget } from './views/view.js';
+import type { EditProblem, EditTarget } from './views/view.js';
 
 const MARK = '# metalbox:';
 
@@ -47,6 +47,7 @@ export async function editLoop(target: EditTarget, deps: EditorDeps): Promise<Ed
     ? ['your unsaved edit from last time is restored below; delete everything to start over from the stored object']
     : [`editing ${target.what}; save and quit to apply, quit without changes to cancel`];
   let lastRejected: string | undefined;
+  let reasons: string[] = [];
   const dir = await mkdtemp(join(tmpdir(), 'metalbox-edit-'));
   const file = join(dir, `${target.what.replace(/[^A-Za-z0-9._-]+/g, '-')}.yaml`);
   try {
@@ -73,30 +74,40 @@ export async function editLoop(target: EditTarget, deps: EditorDeps): Promise<Ed
       }
       if (edited === lastRejected) {
         deps.drafts.set(target.what, edited);
-        deps.error(`${target.what} not saved: ${notes.slice(1).join('; ')}; your text is kept, press e to continue editing`);
+        deps.error(`${target.what} not saved: ${reasons.join('; ')}; your text is kept, press e to continue editing`);
         return 'kept';
       }
       const problems = await target.validate(edited);
-      if (problems.length) {
-        notes = ['this edit was NOT saved because:', ...problems.map((p) => `  ${p}`), 'fix it below and save again; quit without changes to give up (your text is kept as a draft)'];
-        text = edited;
-        lastRejected = edited;
-        continue;
-      }
-      try {
-        const done = await target.save(edited);
-        deps.drafts.delete(target.what);
-        deps.info(done);
-        return 'saved';
-      } catch (e) {
-        notes = ['this edit was NOT saved:', ...errorMessage(e).split('\n').map((l) => `  ${l}`), 'fix it below and save again; quit without changes to give up (your text is kept as a draft)'];
-        text = edited;
-        lastRejected = edited;
-      }
+      const failure = problems.length ? undefined : await target.save(edited).then(
+        (done) => {
+          deps.drafts.delete(target.what);
+          deps.info(done);
+        },
+        (e: unknown) => errorMessage(e),
+      );
+      if (!problems.length && failure === undefined) return 'saved';
+      reasons = problems.length ? problemLines(problems) : failure!.split('\n').map((l) => l.trim()).filter(Boolean);
+      notes = [problems.length ? 'this edit was NOT saved because:' : 'this edit was NOT saved:', ...reasons.map((r) => `  ${r}`), RETRY];
+      text = edited;
+      lastRejected = edited;
     }
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+const RETRY = 'fix it below and save again; quit without changes to give up (your text is kept as a draft)';
+
+/**
+ * The problems as the header shows them, with line numbers as the operator's editor counts them: the
+ * header (a title, one line per problem, the retry line) comes before the text.
+ */
+export function problemLines(problems: EditProblem[]): string[] {
+  const headerLines = problems.length + 2;
+  return problems.map((p) => {
+    const at = p.line ? `line ${p.line + headerLines}${p.column ? `:${p.column}` : ''}: ` : '';
+    return `${at}${p.message.replace(/\s*\n\s*/g, ' ')}`;
+  });
 }
 
 /** Run `$EDITOR file` through the shell, so an editor with arguments (`code -w`) works. */

@@ -43,6 +43,12 @@ async function withEditor(steps: string[]): Promise<Harness> {
 
 const seen = (hh: Harness, n: number) => readFileSync(join(hh.dataDir, `seen-${n}.yaml`), 'utf8');
 
+/** The header's `line N` is the line of the file the operator sees (header included) that holds `text`. */
+function expectLineAt(file: string, text: string): void {
+  const n = Number(/# metalbox: +line (\d+)/.exec(file)?.[1]);
+  expect(file.split('\n')[n - 1]).toContain(text);
+}
+
 describe('editing in $EDITOR', () => {
   it('saves a valid edit, keeping the BMC password that was shown redacted', async () => {
     h = await withEditor([`sed -i 's/hostname: before/hostname: after/' "$1"`]);
@@ -66,6 +72,7 @@ describe('editing in $EDITOR', () => {
     expect(second).toMatch(/# metalbox: .*accepted/);
     expect(second).toContain('hostname: mine');
     expect(second).toContain('accepted: maybe');
+    expectLineAt(second, 'accepted: maybe');
   });
 
   it('leaves everything as it was when the editor quits without changes', async () => {
@@ -96,5 +103,17 @@ describe('editing in $EDITOR', () => {
     expect(seen(h, 1)).toContain('configPatches: []');
     expect(h.app.store.get<Server>('Server', NAME)?.spec?.configPatches?.[0]).toEqual({ op: 'replace', path: '/machine/install/disk', value: '/dev/nvme0n1' });
     expect(h.app.store.get<Server>('Server', NAME)?.spec?.bmc?.pass).toBe('s3cret-pass');
+  });
+
+  it('points a refused patch at its own line in the patches file, not in the whole server', async () => {
+    h = await withEditor([
+      `printf 'configPatches:\n  - op: frobnicate\n    path: /machine/install/disk\n    value: /dev/sdb\nstrategicPatches: []\n' > "$1"`,
+      `sed -i 's/op: frobnicate/op: replace/' "$1"`,
+    ]);
+    await h.press('P');
+    await h.waitFor(() => (h!.app.store.get<Server>('Server', NAME)?.spec?.configPatches?.length ?? 0) === 1);
+    const second = seen(h, 2);
+    expect(second).toMatch(/# metalbox: +line \d+:\d+: configPatches\[0\]\.op: .*frobnicate/);
+    expectLineAt(second, 'op: frobnicate');
   });
 });

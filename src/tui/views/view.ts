@@ -76,8 +76,15 @@ export interface EditTarget {
   what: string;
   /** The YAML to start from. */
   initial: () => string;
-  /** Check the operator's text; a list of problems (with line numbers) or none. */
-  validate: (text: string) => Promise<string[]>;
+  /** Check the operator's text; a list of problems (lines counted in that text) or none. */
+  validate: (text: string) => Promise<EditProblem[]>;
   /** Save it; throws on conflict or refusal (the text is kept and the editor reopened). */
   save: (text: string) => Promise<string>;
+}
+
+/** Why a text cannot be saved; `line` counts from 1 in the operator's text (the editor adds its header). */
+export interface EditProblem {
+  line?: number;
+  column?: number;
+  message: string;
 }
