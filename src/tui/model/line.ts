@@ -7,6 +7,8 @@ import type { KeyEvent } from '../vendor.js';
 export class LineEditor {
   text = '';
   cursor = 0;
+  /** The whole text is selected (a form's default): the first character typed replaces it. */
+  selected = false;
   private history: string[] = [];
   private historyAt = -1;
 
@@ -40,8 +42,23 @@ export class LineEditor {
     return first ? first.slice(this.text.length) : '';
   }
 
+  /** Select the whole text, as a form does with a default value when its field is entered. */
+  selectAll(): void {
+    this.selected = this.text.length > 0;
+    this.cursor = [...this.text].length;
+  }
+
   /** Apply a key; false when the key is not an editing key (enter, escape are the caller's). */
   key(k: KeyEvent): boolean {
+    if (this.selected) {
+      this.selected = false;
+      const typed = k.ch !== undefined && (k.name.length === 1 || k.name === 'space');
+      if (typed) this.set('');
+      else if (['backspace', 'delete', 'C-d'].includes(k.name)) {
+        this.set('');
+        return true;
+      }
+    }
     const chars = [...this.text];
     switch (k.name) {
       case 'backspace':

@@ -44,7 +44,7 @@ export async function createCluster(ctx: ConsoleContext): Promise<void> {
       } catch (e) {
         return errorMessage(e);
       }
-      ctx.flash.info(`created cluster ${v.name}: ${v.cp} control plane(s), ${v.workers} worker(s); servers are claimed as they become available`);
+      ctx.flash.info(`created cluster ${v.name}: ${Number(v.cp)} control plane(s), ${Number(v.workers)} worker(s); servers are claimed as they become available`);
       return undefined;
     },
   );

@@ -147,6 +147,13 @@ export class Dialogs {
   form(title: string, fields: FormField[], submit: (values: Record<string, string>) => Promise<string | undefined>): Promise<boolean> {
     const eds = fields.map((f) => new LineEditor(f.initial ?? '', f.complete));
     let at = 0;
+    // A field still holding its default has it selected when entered: typing replaces it, as in any form.
+    const enter = (n: number) => {
+      eds[at]!.selected = false;
+      at = n;
+      if (eds[n]!.text === (fields[n]!.initial ?? '')) eds[n]!.selectAll();
+    };
+    enter(0);
     let error = '';
     return new Promise((resolve) => {
       const m: Modal = {
@@ -161,13 +168,13 @@ export class Dialogs {
             if (n === at && f.hint) lines.push(` ${' '.repeat(labelW)} ${t.fg('dim', safe(truncate(f.hint, wd - labelW - 5)))}`);
           });
           if (error) lines.push('', ...wrap(error, wd - 4).map((l) => ` ${t.fg('err', safe(l))}`));
-          lines.push('', ` ${t.fg('dim', 'tab/↓ next · ↑ previous · enter create · esc cancel')}`);
+          lines.push('', ` ${t.fg('dim', 'tab/↓ next · ↑ back · typing replaces a default · enter ok · esc cancel')}`);
           return { title, width: wd, lines };
         },
         key: async (k) => {
           if (k.name === 'escape') return this.close(m, () => resolve(false));
-          if (k.name === 'down' || (k.name === 'tab' && !eds[at]!.suggestion())) at = (at + 1) % fields.length;
-          else if (k.name === 'up' || k.name === 'S-tab') at = (at + fields.length - 1) % fields.length;
+          if (k.name === 'down' || (k.name === 'tab' && !eds[at]!.suggestion())) enter((at + 1) % fields.length);
+          else if (k.name === 'up' || k.name === 'S-tab') enter((at + fields.length - 1) % fields.length);
           else if (k.name === 'enter') {
             const values = Object.fromEntries(fields.map((f, n) => [f.name, eds[n]!.text.trim()]));
             error = (await submit(values)) ?? '';
@@ -195,6 +202,7 @@ export class Dialogs {
 /** A line editor drawn with a block cursor and the completion suggestion greyed after it. */
 export function drawEditor(ed: LineEditor, t: Theme, cols: number): string {
   const { before, at, after } = ed.parts();
+  if (ed.selected) return `{inverse}${safe(truncate(ed.text, cols - 1))}{/inverse}`;
   const sugg = ed.suggestion();
   const shownBefore = textWidth(before) > cols - 2 ? `…${[...before].slice(-(cols - 3)).join('')}` : before;
   const room = Math.max(0, cols - textWidth(shownBefore) - 1);
