@@ -28,6 +28,8 @@ describe('power', () => {
     expect(h.text()).toContain('power server 4c4c4544-004…');
     await h.press('o');
     expect(h.text()).toMatch(/power on: no BMC: set spec\.bmc/);
+    // The whole reason, wrapped inside the menu, not cut short.
+    expect(h.text()).toContain('annotation');
     await h.press('\x1b');
     expect(h.text()).not.toContain('power server');
   });

@@ -167,6 +167,7 @@ describe('clusters', () => {
     await h.press(KEY.enter);
     await h.waitFor((t) => /control plane\s+\S+\s+4c4c4544-0042-3510-8050-b4c04f00c001/.test(t));
     expect(h.text()).toMatch(/cluster lab\[1\]/);
+    expect(h.text()).toMatch(/<\+>\s+add control plane\s/); // the hint in full where the header has room
     await h.press('T');
     expect(h.text()).toContain(join(h.dataDir, 'lab-talosconfig'));
     await h.press(KEY.enter);

@@ -117,7 +117,7 @@ export class Dialogs {
             return `  ${key}${i.disabled ? t.fg('dim', safe(label)) : safe(label)}`;
           });
           if (note) lines.unshift(...wrap(note, wd - 4).map((l) => ` ${t.fg('dim', safe(l))}`), '');
-          if (why) lines.push('', ` ${t.fg('warn', safe(truncate(why, wd - 4)))}`);
+          if (why) lines.push('', ...wrap(why, wd - 4).map((l) => ` ${t.fg('warn', safe(l))}`));
           return { title, width: wd, lines };
         },
         key: (k) => {

@@ -108,16 +108,15 @@ function sparks(t: Theme, a: ActivityMeter, w: number): string {
   return (['dhcp', 'tftp', 'http'] as const).map((c) => `${t.fg('dim', c.toUpperCase())} ${t.fg('info', sparkline(a.series(c), cells, t.glyphs.spark))}`).join(' ');
 }
 
-/** Hints laid out in columns of `rows`, as many columns as fit. */
+/**
+ * Hints laid out in columns of `rows`, as many columns as fit; labels are cut at 16 columns only when the
+ * full labels (up to 24) would leave hints out.
+ */
 export function hintColumns(t: Theme, hints: Hint[], w: number, rows: number): string[] {
+  const shown = (cap: number) => layoutHints(hints, w, rows, cap).reduce((n, c) => n + c.hints.length, 0);
+  const cap = shown(24) >= shown(16) ? 24 : 16;
   const out: string[] = Array.from({ length: rows }, () => '');
-  let used = 0;
-  for (let start = 0; start < hints.length; start += rows) {
-    const col = hints.slice(start, start + rows);
-    const keyW = Math.max(...col.map((h) => width(h.key))) + 2;
-    const labelW = Math.min(16, Math.max(...col.map((h) => width(h.label))));
-    const colW = keyW + 1 + labelW + 2;
-    if (used + colW - 2 > w) break;
+  for (const { hints: col, keyW, labelW } of layoutHints(hints, w, rows, cap)) {
     col.forEach((h, i) => {
       const key = fit(`<${h.key}>`, keyW);
       const label = fit(h.label, labelW);
@@ -125,9 +124,23 @@ export function hintColumns(t: Theme, hints: Hint[], w: number, rows: number): s
       const l = h.disabled ? t.fg('muted', safe(label)) : t.fg('text', safe(label));
       out[i] += `${k} ${l}  `;
     });
-    used += colW;
   }
   return out;
+}
+
+function layoutHints(hints: Hint[], w: number, rows: number, cap: number): { hints: Hint[]; keyW: number; labelW: number }[] {
+  const cols: { hints: Hint[]; keyW: number; labelW: number }[] = [];
+  let used = 0;
+  for (let start = 0; start < hints.length; start += rows) {
+    const col = hints.slice(start, start + rows);
+    const keyW = Math.max(...col.map((h) => width(h.key))) + 2;
+    const labelW = Math.min(cap, Math.max(...col.map((h) => width(h.label))));
+    const colW = keyW + 1 + labelW + 2;
+    if (used + colW - 2 > w) break;
+    cols.push({ hints: col, keyW, labelW });
+    used += colW;
+  }
+  return cols;
 }
 
 /** Tagged text cut to `cols` visible columns (tags kept, so colours close properly). */
