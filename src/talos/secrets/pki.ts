@@ -6,18 +6,16 @@
  */
 import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
-import { createPrivateKey, generateKeyPair as nodeGenerateKeyPair, randomBytes, webcrypto, type KeyObject } from 'node:crypto';
-import { promisify } from 'node:util';
+import { createPrivateKey, randomBytes, webcrypto, type KeyObject } from 'node:crypto';
 import { MetalboxError } from '../../util/errors.js';
 import { pemDecode, pemEncode } from './pem.js';
+import { generateRsaKeyDer } from './rsa.js';
 
 // @peculiar/x509 takes a WebCrypto implementation; Node's is the standard one.
 x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
 
 type CryptoKey = webcrypto.CryptoKey;
 type CryptoKeyPair = webcrypto.CryptoKeyPair;
-
-const generateKeyPairAsync = promisify(nodeGenerateKeyPair);
 
 export type KeyAlgorithm = 'ed25519' | 'ecdsa';
 
@@ -125,10 +123,9 @@ export async function newCA(opts: CAOptions): Promise<PemPair> {
   return { crt: certPem(cert), key: await privateKeyPem(keys.privateKey, opts.algorithm) };
 }
 
-/** RSA-4096 in PKCS#1 (`RSA PRIVATE KEY`), Talos's service-account key from contract 1.7. Runs off the event loop. */
+/** RSA-4096 in PKCS#1 (`RSA PRIVATE KEY`), Talos's service-account key from contract 1.7 (see rsa.ts). */
 export async function newRSAKey(bits = 4096): Promise<string> {
-  const { privateKey } = await generateKeyPairAsync('rsa', { modulusLength: bits });
-  return pemEncode('RSA PRIVATE KEY', privateKey.export({ type: 'pkcs1', format: 'der' }));
+  return pemEncode('RSA PRIVATE KEY', await generateRsaKeyDer(bits));
 }
 
 /** An ECDSA P-256 key in SEC1 (`EC PRIVATE KEY`), the service-account key of contracts before 1.7. */
