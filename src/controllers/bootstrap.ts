@@ -1,5 +1,5 @@
 import { CLUSTER_NAME_LABEL, type Cluster, type Machine, type MetalCluster, type Secret, type TalosConfig } from '../api/index.js';
-import { applyPatches, generateMachineConfig, type ConfigPatch, type MachineType } from '../talos/index.js';
+import { applyPatches, formatIssues, generateMachineConfig, parseContract, validateMachineConfig, type ConfigPatch, type MachineType } from '../talos/index.js';
 import { errorMessage, MetalboxError } from '../util/errors.js';
 import { clusterSecrets, secretWith } from './secrets.js';
 import type { Controller, ControllerContext } from './types.js';
@@ -99,8 +99,25 @@ async function render(ctx: ControllerContext, tc: TalosConfig, machine: Machine,
   const patches: ConfigPatch[] = [];
   if (spec.configPatches?.length) patches.push({ source, field: 'configPatches', index: 0, kind: 'json6902', patch: spec.configPatches as never });
   (spec.strategicPatches ?? []).forEach((patch, index) => patches.push({ source, field: 'strategicPatches', index, kind: 'strategic', patch }));
-  if (spec.hostname?.source === 'MachineName') {
-    patches.push({ source: `${source} hostname`, index: 0, kind: 'strategic', patch: `machine:\n  network:\n    hostname: ${machine.metadata.name}\n` });
+  if (spec.hostname?.source === 'MachineName') patches.push(hostnamePatch(source, machine.metadata.name, spec.talosVersion));
+  const config = patches.length ? applyPatches(base, patches) : base;
+  const issues = validateMachineConfig(config, spec.talosVersion);
+  if (issues.length > 0) {
+    throw new MetalboxError('TALOS_CONFIG_INVALID', `the config of TalosConfig ${tc.metadata.name} is not valid for Talos ${spec.talosVersion || 'current'}:\n${formatIssues(issues)}`, {
+      hint: 'fix the TalosConfig (or TalosConfigTemplate) patches that set these fields',
+    });
   }
-  return patches.length ? applyPatches(base, patches) : base;
+  return config;
+}
+
+/**
+ * CABPT's hostname patch (hostname.source MachineName): a HostnameConfig document from Talos 1.12, whose
+ * generated configs already carry `HostnameConfig{auto: stable}` (setting machine.network.hostname beside it
+ * is refused by Talos as "static hostname is already set"), machine.network.hostname before.
+ */
+export function hostnamePatch(source: string, hostname: string, talosVersion: string | undefined): ConfigPatch {
+  const c = parseContract(talosVersion);
+  const at = { source: `${source} hostname`, index: 0, kind: 'strategic' } as const;
+  if (c.major > 1 || c.minor >= 12) return { ...at, patch: { apiVersion: 'v1alpha1', kind: 'HostnameConfig', auto: 'off', hostname } };
+  return { ...at, patch: { machine: { network: { hostname } } } };
 }
