@@ -16,6 +16,7 @@ import { writeDemoFiles } from './files.js';
 import { simulatedHardware } from './hardware.js';
 import { SimulatedMachine, type MachineEnv } from './machine.js';
 import { freePorts } from './ports.js';
+import { QmpEndpoint, registerBmcs } from './qmp.js';
 
 export const DEMO_ADDRESS = '127.0.0.1';
 
@@ -29,6 +30,8 @@ export interface DemoOptions {
   keep?: boolean;
   /** Power the machines on at start (default yes). */
   powerOn?: boolean;
+  /** Give each machine a BMC Metalbox powers it through (a QMP endpoint; default yes). */
+  bmc?: boolean;
   log?: (line: string) => void;
 }
 
@@ -89,8 +92,13 @@ export async function startDemo(o: DemoOptions = {}): Promise<Demo> {
   };
   const machines = Array.from({ length: count }, (_, i) => new SimulatedMachine(simulatedHardware(i), machineAddress(i), env));
   const timers: NodeJS.Timeout[] = [];
+  const bmcs = o.bmc === false ? [] : machines.map((m) => new QmpEndpoint(m, m.address));
+  let unregister = () => undefined as void;
   const ready = (async () => {
     await replies.start();
+    const endpoints = new Map<string, string>();
+    for (const [i, b] of bmcs.entries()) endpoints.set(machines[i]!.hw.uuid, await b.start());
+    unregister = registerBmcs({ app, endpoints, log });
     await app.start();
     // Talos kernels and initrds for the built-in environments: small stand-ins, imported and verified.
     await runOp(app.ops, 'assets.import', { paths: [files.amd64Dir], env: 'default' });
@@ -112,6 +120,8 @@ export async function startDemo(o: DemoOptions = {}): Promise<Demo> {
       await ready.catch(() => undefined);
       for (const t of timers) clearTimeout(t);
       for (const m of machines) m.powerOff();
+      unregister();
+      await Promise.all(bmcs.map((b) => b.stop()));
       await replies.stop();
       await app.stop(reason);
       if (!o.keep) await rm(dataDir, { recursive: true, force: true });

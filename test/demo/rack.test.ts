@@ -66,6 +66,25 @@ describe('the demo rack', () => {
     }
   }, 150_000);
 
+  it('gives every machine a BMC that Metalbox powers it off and on through (QMP over loopback)', async () => {
+    const hw = simulatedHardware(2);
+    const m = demo.machines[2]!;
+    await until(() => !!demo.app.store.get<Server>('Server', hw.uuid)?.metadata.annotations?.['metalbox.dev/qemu-qmp']);
+    expect(demo.app.store.get<Server>('Server', hw.uuid)?.metadata.annotations?.['metalbox.dev/power-driver']).toBe('qemu');
+    expect(m.powered).toBe(true);
+    await runOp(demo.app.ops, 'power.action', { server: hw.uuid, action: 'off' });
+    expect(m.powered).toBe(false);
+    expect(m.state).toBe('off');
+    await until(() => demo.app.store.get<Server>('Server', hw.uuid)?.status?.power === 'off');
+    const from = seen.length;
+    await runOp(demo.app.ops, 'power.action', { server: hw.uuid, action: 'on' });
+    expect(m.powered).toBe(true);
+    // Powered on again, it network-boots (DHCP from its MAC) and parks as before.
+    await until(() => seen.slice(from).some((r) => r.event.type === 'dhcp.exchange' && r.event.mac === hw.nics[0]!.mac));
+    await until(() => m.state === 'parked');
+    await until(() => demo.app.store.get<Server>('Server', hw.uuid)?.status?.power === 'on');
+  }, 60_000);
+
   it('removes its data directory when it stops', async () => {
     const dir = demo.dataDir;
     expect(existsSync(dir)).toBe(true);
