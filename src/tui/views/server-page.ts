@@ -146,7 +146,7 @@ export class ServerPage implements View {
     try {
       const r = await this.ctx.call<Rendered>('servers.renderConfig', { name: this.name });
       this.config = { text: r.yaml ?? '', errors: r.errors ?? [], loading: false, revealed: this.config.revealed };
-      if (r.patches?.length) this.config.errors.unshift(...r.patches.map((p) => `patch applied: ${p}`));
+      if (r.patches?.length) this.config.errors.unshift(...r.patches.map((p) => `patches from ${p}`));
     } catch (e) {
       const why = isMetalboxError(e, 'OP_UNKNOWN') ? 'this Metalbox cannot render configs yet (no servers.renderConfig operation)' : errorMessage(e);
       this.config = { errors: [why], loading: false, revealed: false, text: '' };
@@ -158,7 +158,7 @@ export class ServerPage implements View {
     const t = this.ctx.theme;
     if (this.config.loading) return [` ${t.fg('dim', 'rendering…')}`];
     if (this.config.text === undefined) return [` ${t.fg('dim', 'press r to render the config')}`];
-    const notes = this.config.errors.map((e) => ` ${e.startsWith('patch applied') ? t.fg('dim', safe(e)) : t.fg('err', safe(e))}`);
+    const notes = this.config.errors.map((e) => ` ${e.startsWith('patches from ') ? t.fg('dim', safe(e)) : t.fg('err', safe(e))}`);
     const text = this.config.revealed ? this.config.text : hideSecrets(this.config.text);
     const body = text ? text.replace(/\n$/, '').split('\n').map((l) => ` ${safe(l)}`) : [];
     const hidden = !this.config.revealed && text !== this.config.text ? [` ${t.fg('dim', 'keys and tokens are hidden: x shows them')}`] : [];
