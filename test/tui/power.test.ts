@@ -40,5 +40,9 @@ describe('power', () => {
     await h.waitFor((t) => t.includes('ACTION NEEDED: power on server 4c4c4544-0042-3510-8050-b4c04f00d001'));
     const actions = h.app.events.recent(50).filter((r) => r.event.type === 'power.action');
     expect(actions.some((r) => r.event.type === 'power.action' && r.event.action === 'on' && r.event.server === MANUAL)).toBe(true);
+    // The row's activity says what was done last, and the server's timeline has it with its time.
+    await h.waitFor(() => /power on via manual/.test(h!.line('by-hand') ?? ''));
+    await h.press('\r', '2');
+    expect(h.text()).toMatch(/\d\d:\d\d:\d\d\s+power\s+on via manual/);
   });
 });

@@ -18,6 +18,7 @@ export type Phase =
   | 'talos'
   | 'installed'
   | 'disk'
+  | 'power'
   | 'denied'
   | 'error';
 
@@ -59,6 +60,9 @@ export function stepOf(e: MetalboxEvent): Progress | undefined {
       return { phase: 'talos', detail: `${e.phase}${e.detail ? `: ${e.detail}` : ''}`, at };
     case 'boot.installed':
       return { phase: 'installed', detail: e.detail ?? '', at };
+    case 'power.action':
+      if (e.action === 'status') return undefined;
+      return e.ok ? { phase: 'power', detail: `${e.action} via ${e.driver}`, at } : { phase: 'error', detail: `power ${e.action} failed: ${e.error ?? 'unknown error'}`, at };
     case 'audit.denied':
       return { phase: 'denied', detail: `denied: ${e.reason}`, at };
     default:

@@ -111,6 +111,7 @@ const STEP_NAME: Record<Phase, string> = {
   talos: 'Talos',
   installed: 'installed',
   disk: 'disk boot',
+  power: 'power',
   denied: 'denied',
   error: 'error',
 };
