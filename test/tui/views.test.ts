@@ -80,11 +80,15 @@ describe('resource views', () => {
     h.app.events.emit({ type: 'dhcp.dropped', from: '10.1.1.1', reason: 'too short for BOOTP' });
     await h.settle();
     const rows = h.screen();
-    const park = rows.findIndex((l) => l.includes('iPXE 4c4c'));
+    const park = rows.findIndex((l) => l.includes('iPXE 4c4c4544…: park'));
     const drop = rows.findIndex((l) => l.includes('DHCP dropped'));
     expect(park).toBeGreaterThan(0);
     expect(drop).toBeGreaterThan(0);
     expect(drop).toBeLessThan(park);
+    // At 80 columns the subject is short and the message says what happened.
+    await h.resize(80, 24);
+    expect(h.line('iPXE 4c4c4544…')).toMatch(/4c4c4544-0042-35.*not accepted yet/);
+    await h.resize(100, 30);
     await h.press('/');
     await h.type('iPXE');
     await h.press(KEY.enter);

@@ -13,6 +13,13 @@ import type { Area, ConsoleContext, View } from './view.js';
 const KEEP = 2000;
 const SEVERITY_ROLE: Record<string, Role> = { info: 'text', warn: 'warn', error: 'err' };
 
+/** The message with a long server name cut to its first 8 characters (the SUBJECT cell has it whole). */
+export function eventMessage(r: EventRecord): string {
+  const text = formatEvent(r.event);
+  const server = (r.event as { server?: string }).server;
+  return server && server.length > 12 ? text.split(server).join(`${server.slice(0, 8)}…`) : text;
+}
+
 function eventRow(r: EventRecord): Row {
   const e = r.event as { server?: string; mac?: string };
   const sev = severityOf(r.event);
@@ -23,7 +30,7 @@ function eventRow(r: EventRecord): Row {
       { text: sev, role: SEVERITY_ROLE[sev] ?? 'text' },
       { text: r.event.type, role: 'dim' },
       { text: e.server ?? e.mac ?? '' },
-      { text: formatEvent(r.event), ...(sev === 'info' ? {} : { role: SEVERITY_ROLE[sev] }) },
+      { text: eventMessage(r), ...(sev === 'info' ? {} : { role: SEVERITY_ROLE[sev] }) },
     ],
   };
 }
@@ -35,7 +42,8 @@ export class EventsView implements View {
       { title: 'TIME', min: 8 },
       { title: 'LEVEL', min: 5, drop: 2 },
       { title: 'KIND', max: 18, drop: 1 },
-      { title: 'SUBJECT', max: 36, drop: 3 },
+      // A short key to scan by (a MAC fits); the message has the whole name.
+      { title: 'SUBJECT', max: 17, drop: 3 },
       { title: 'MESSAGE', min: 20, flex: true },
     ],
     0,
