@@ -5,6 +5,7 @@ import type { Settings } from '../config/index.js';
 import type { EventBus } from '../events/index.js';
 import type { Store } from '../store/index.js';
 import type { SideroPatchSources } from '../talos/index.js';
+import type { Memo } from './memo.js';
 import type { WipeBoot } from './wipe.js';
 
 /**
@@ -36,7 +37,9 @@ export interface HttpContext {
   /** Per server: the facts last recorded at which resourceVersion (a parked machine re-asking costs no work). */
   seen: Map<string, { facts: string; resourceVersion: string }>;
   /** Per server: the last decision told to the event log, and when (a park loop is not logged every 30 s). */
-  told: Map<string, { decision: string; at: number }>;
+  told: Map<string, { decision: string; detail: string; environment: string; at: number }>;
+  /** What parked machines re-asking need not have computed again (see memo.ts). */
+  memo: Memo;
   /** Per server: the wipe environment it was last given, and what of it was fetched (see wipe.ts). */
   wipes: Map<string, WipeBoot>;
 }

@@ -57,13 +57,19 @@ function remember(ctx: HttpContext, name: string, facts: string, s: Server): Ser
   return s;
 }
 
+/** The Server, when it reported these same facts last time and has not changed since (no work to do). */
+export function knownAsBefore(ctx: HttpContext, name: string, query: string): Server | undefined {
+  const last = ctx.seen.get(name);
+  if (!last || last.facts !== query) return undefined;
+  const known = ctx.store.get<Server>('Server', name);
+  return known && last.resourceVersion === known.metadata.resourceVersion ? known : undefined;
+}
+
 /** The Server for these facts (`query`: factsQuery of them): created, refreshed, or as it was. */
 export async function discover(ctx: HttpContext, f: BootFacts, id: Identity, query: string): Promise<Server> {
   const known = ctx.store.get<Server>('Server', id.name);
   if (!known) return remember(ctx, id.name, query, await register(ctx, f, id));
-  const last = ctx.seen.get(id.name);
-  if (last && last.facts === query && last.resourceVersion === known.metadata.resourceVersion) return known;
-  return remember(ctx, id.name, query, await refresh(ctx, f, id, known));
+  return knownAsBefore(ctx, id.name, query) ?? remember(ctx, id.name, query, await refresh(ctx, f, id, known));
 }
 
 async function refresh(ctx: HttpContext, f: BootFacts, id: Identity, known: Server): Promise<Server> {

@@ -12,22 +12,20 @@ import {
   decideBoot,
   diskScript,
   environmentFor,
-  factsQuery,
   formatTokenRecord,
   identify,
   installScript,
   kernelArgs,
   machineArch,
   mintToken,
-  parkScript,
-  parseBootFacts,
   type BootAnswer,
   type BootFacts,
   type Urls,
 } from '../boot/index.js';
 import { errorMessage, isMetalboxError } from '../util/errors.js';
 import type { HttpContext } from './context.js';
-import { discover } from './discovery.js';
+import { discover, knownAsBefore } from './discovery.js';
+import { factsOfQuery, parkScriptFor } from './memo.js';
 import { baseUrl, peerAddress, sendError, sendScript } from './respond.js';
 import { bootFailed, settleWipe, wipeServed } from './wipe.js';
 
@@ -66,22 +64,21 @@ function lookup(ctx: HttpContext, server: Server, f: BootFacts): Lookup {
   return { binding, serverClass, environment, arch };
 }
 
-export async function serveIpxe(ctx: HttpContext, req: IncomingMessage, res: ServerResponse, params: URLSearchParams): Promise<void> {
-  const parsed = parseBootFacts(params);
+export async function serveIpxe(ctx: HttpContext, req: IncomingMessage, res: ServerResponse, rawQuery: string): Promise<void> {
+  const parsed = factsOfQuery(ctx.memo, rawQuery);
   if (!parsed.ok) return sendError(req, res, 400, parsed.reason);
-  const f = parsed.facts;
-  const query = factsQuery(f);
+  const { facts: f, query } = parsed.read;
   const id = identify(f, (name) => ctx.store.get<Server>('Server', name));
   let server: Server;
   try {
-    server = await discover(ctx, f, id, query);
+    server = knownAsBefore(ctx, id.name, query) ?? (await discover(ctx, f, id, query));
   } catch (e) {
     if (!isMetalboxError(e, 'DISCOVERY_BUSY')) throw e;
     ctx.events.emit({ type: 'boot.ipxe', server: id.name, mac: f.mac, decision: 'refused', detail: e.message });
     return sendError(req, res, 503, undefined, { 'retry-after': 30 });
   }
   const l = lookup(ctx, server, f);
-  server = await settleWipe(ctx, server, l.binding);
+  if (ctx.wipes.has(server.metadata.name)) server = await settleWipe(ctx, server, l.binding);
   const answer = decideBoot({
     server,
     binding: l.binding,
@@ -106,12 +103,13 @@ const RETELL_MS = 10 * 60_000;
 
 /** Tell the event log, unless this server was just told the same park (its park loop re-asking). */
 function tell(ctx: HttpContext, server: string, mac: string, e: { decision: string; detail: string; environment?: string }): void {
-  const text = `${e.decision}|${e.detail}|${e.environment ?? ''}`;
   const now = ctx.now().getTime();
   const last = ctx.told.get(server);
-  if (e.decision === 'park' && last?.decision === text && now - last.at < RETELL_MS) return;
+  const environment = e.environment ?? '';
+  const same = last?.decision === e.decision && last.detail === e.detail && last.environment === environment;
+  if (e.decision === 'park' && same && now - last.at < RETELL_MS) return;
   if (ctx.told.size >= 20_000) ctx.told.clear();
-  ctx.told.set(server, { decision: text, at: now });
+  ctx.told.set(server, { decision: e.decision, detail: e.detail, environment, at: now });
   ctx.events.emit({ type: 'boot.ipxe', server, mac, ...e });
 }
 
@@ -122,11 +120,11 @@ async function answerBoot(ctx: HttpContext, req: IncomingMessage, res: ServerRes
   const ans = a.answer;
   switch (ans.action) {
     case 'park':
-      await dropToken(ctx, a.server);
+      if (hasToken(a.server)) await dropToken(ctx, a.server);
       event('park', ans.reason);
-      return sendScript(req, res, parkScript(ctx.templates, urls, { server: name, reason: ans.reason, seconds: ctx.settings.boot.parkInterval, facts: a.query }));
+      return sendScript(req, res, parkScriptFor(ctx.memo, ctx.templates, urls, { server: name, reason: ans.reason, seconds: ctx.settings.boot.parkInterval, facts: a.query }));
     case 'disk':
-      await dropToken(ctx, a.server);
+      if (hasToken(a.server)) await dropToken(ctx, a.server);
       event(`boot from disk (${ans.method})`, ans.reason);
       if (ans.method === 'http-404') return sendError(req, res, 404);
       return sendScript(req, res, diskScript(ctx.templates, ans.method, { server: name, reason: ans.reason }));
@@ -181,9 +179,11 @@ async function serveEnvironment(ctx: HttpContext, req: IncomingMessage, res: Ser
   sendScript(req, res, installScript(ctx.templates, a.urls, { server: name, action: a.action, environment: envName, args, hasInitrd }));
 }
 
+const hasToken = (server: Server) => server.metadata.annotations?.[annotations.BOOT_TOKEN] !== undefined;
+
 /** A token is only good for the install it was minted for: any other answer withdraws it. */
 async function dropToken(ctx: HttpContext, server: Server): Promise<void> {
-  if (!server.metadata.annotations?.[annotations.BOOT_TOKEN]) return;
+  if (!hasToken(server)) return;
   await ctx.store.mutate<Server>('Server', server.metadata.name, undefined, (s) => {
     const { [annotations.BOOT_TOKEN]: _gone, ...rest } = s.metadata.annotations ?? {};
     s.metadata.annotations = rest;

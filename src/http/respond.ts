@@ -13,15 +13,15 @@ export const STATUS_TEXT: Readonly<Record<number, string>> = {
   503: 'busy, try again',
 };
 
+/** The body goes as a string: Node then sends the head and the body in one write. */
 export function send(req: IncomingMessage, res: ServerResponse, status: number, body: string, headers: Record<string, string | number> = {}): void {
-  const buf = Buffer.from(body, 'utf8');
   res.writeHead(status, {
     'content-type': 'text/plain; charset=utf-8',
-    'content-length': buf.length,
+    'content-length': Buffer.byteLength(body, 'utf8'),
     'cache-control': 'no-store',
     ...headers,
   });
-  res.end(req.method === 'HEAD' ? undefined : buf);
+  res.end(req.method === 'HEAD' ? undefined : body, 'utf8');
 }
 
 /** An error answer: the status's own words, plus `detail` only where it reveals nothing (never for 403). */

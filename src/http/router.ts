@@ -14,7 +14,8 @@ import { peerAddress, sendError } from './respond.js';
 /** Longest request target accepted (iPXE's /ipxe query with every fact fits in well under 2 KB). */
 export const MAX_URL_LENGTH = 4096;
 
-type Handler = (ctx: HttpContext, req: IncomingMessage, res: ServerResponse, query: URLSearchParams, parts: string[]) => Promise<void> | void;
+/** `query` is the request target after `?`, as received ('' when none): each route reads what it needs. */
+type Handler = (ctx: HttpContext, req: IncomingMessage, res: ServerResponse, query: string, parts: string[]) => Promise<void> | void;
 
 interface Route {
   match: (parts: string[]) => boolean;
@@ -22,9 +23,9 @@ interface Route {
 }
 
 const ROUTES: Route[] = [
-  { match: (p) => p.length === 1 && p[0] === 'boot.ipxe', handle: (ctx, req, res, q) => serveBootScript(ctx, req, res, q) },
+  { match: (p) => p.length === 1 && p[0] === 'boot.ipxe', handle: (ctx, req, res, q) => serveBootScript(ctx, req, res, new URLSearchParams(q)) },
   { match: (p) => p.length === 1 && p[0] === 'ipxe', handle: (ctx, req, res, q) => serveIpxe(ctx, req, res, q) },
-  { match: (p) => p.length === 1 && p[0] === 'configdata', handle: (ctx, req, res, q) => serveConfigData(ctx, req, res, q) },
+  { match: (p) => p.length === 1 && p[0] === 'configdata', handle: (ctx, req, res, q) => serveConfigData(ctx, req, res, new URLSearchParams(q)) },
   { match: (p) => p.length === 3 && p[0] === 'env', handle: (ctx, req, res, _q, p) => serveEnvironmentFile(ctx, req, res, p[1]!, p[2]!) },
   { match: (p) => p.length === 2 && p[0] === 'tftp', handle: (ctx, req, res, _q, p) => serveIpxeBinary(ctx, req, res, p[1]!) },
 ];
@@ -66,7 +67,7 @@ export async function route(ctx: HttpContext, req: IncomingMessage, res: ServerR
     return sendError(req, res, 400, 'a GET request has no body');
   }
   try {
-    await r.handle(ctx, req, res, new URLSearchParams(q < 0 ? '' : target.slice(q + 1)), parts);
+    await r.handle(ctx, req, res, q < 0 ? '' : target.slice(q + 1), parts);
   } catch (e) {
     ctx.events.emit({ type: 'http.error', peer: peerAddress(req), path: `/${parts[0]}`, detail: errorMessage(e) });
     if (!res.headersSent) sendError(req, res, 500);

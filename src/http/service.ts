@@ -15,6 +15,7 @@ import { findIpxeBinaries } from '../tftp/index.js';
 import { bindError } from '../util/errors.js';
 import { arpLookup } from './arp.js';
 import type { HttpContext, RenderConfig } from './context.js';
+import { newMemo } from './memo.js';
 import { route } from './router.js';
 
 export interface HttpServiceOptions {
@@ -67,6 +68,7 @@ function context(o: HttpServiceOptions, parts: { cache: AssetCache; keeper: Envi
     seen: new Map(),
     told: new Map(),
     wipes: new Map(),
+    memo: newMemo(),
   };
 }
 
