@@ -54,6 +54,11 @@ describe('HTTP rules', () => {
     expect((await fetchRaw(`${rig.base}/ipxe?uuid=only`)).status).toBe(400);
   });
 
+  it('oversized headers: 400, and the service keeps working', async () => {
+    expect(await raw(`GET /boot.ipxe HTTP/1.1\r\nHost: x\r\nX-Pad: ${'a'.repeat(20_000)}\r\n\r\n`)).toMatch(/^HTTP\/1\.1 400/);
+    expect((await fetchRaw(`${rig.base}/boot.ipxe`)).status).toBe(200);
+  });
+
   it('garbage instead of HTTP gets a 400 and the service keeps working', async () => {
     expect(await raw('\x16\x03\x01 not http at all\r\n\r\n')).toMatch(/^HTTP\/1\.1 400/);
     expect((await fetchRaw(`${rig.base}/boot.ipxe`)).status).toBe(200);
