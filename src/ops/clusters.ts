@@ -24,7 +24,7 @@ async function create(ctx: OpsContext, form: ClusterForm): Promise<{ created: st
     if (!ctx.store.get('ServerClass', cls)) throw new MetalboxError('NOT_FOUND', `server class "${cls}" not found`, { hint: 'create it first, or use the built-in class "any"' });
   }
   const contract = parseContract(form.talosVersion);
-  prepareSecretsBundle(); // the RSA-4096 key takes a second or two: start it now, in the thread pool
+  prepareSecretsBundle(); // the RSA-4096 key takes about half a second of CPU: start it now, in the thread pool
   const objects = clusterManifests({
     ...form,
     namespace: ns,
