@@ -43,7 +43,7 @@ export function findBootstrapConfig(ctx: Pick<HttpContext, 'store'>, binding: Se
   return { ok: true, config, serverClass: patchSource(className, cls.spec) };
 }
 
-function patchSource(name: string, spec: { configPatches?: ConfigPatch[]; strategicPatches?: string[] } | undefined): PatchSource {
+export function patchSource(name: string, spec: { configPatches?: ConfigPatch[]; strategicPatches?: string[] } | undefined): PatchSource {
   return {
     name,
     // The store holds JSON, which is always a valid YAML value.

@@ -8,3 +8,4 @@ export { parseRange, type RangeResult } from './files.js';
 export { parseArpTable, arpLookup } from './arp.js';
 export { pathParts, MAX_URL_LENGTH } from './router.js';
 export { BOOT_ROUNDS } from './ipxe.js';
+export { findBootstrapConfig, patchSource } from './configdata.js';

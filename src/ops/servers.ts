@@ -1,5 +1,5 @@
-import { annotations, type Server, type ServerClass } from '../api/index.js';
-import { MetalboxError } from '../util/errors.js';
+import { annotations, type Server, type ServerBinding, type ServerClass } from '../api/index.js';
+import { errorMessage, MetalboxError } from '../util/errors.js';
 import { defineOps } from './registry.js';
 import type { OpsContext } from './types.js';
 
@@ -73,7 +73,40 @@ async function unassign(ctx: OpsContext, a: { name: string }): Promise<Server> {
   });
 }
 
+/** What one source's patches are, for the config page: `ServerClass workers: 2 JSON, 1 strategic`. */
+function patchNote(what: string, p: { configPatches?: unknown[]; strategicPatches?: unknown[] } | undefined): string[] {
+  const j = p?.configPatches?.length ?? 0;
+  const st = p?.strategicPatches?.length ?? 0;
+  return j || st ? [`${what}: ${j} JSON, ${st} strategic`] : [];
+}
+
+/**
+ * The config a server gets at its next boot, as /configdata serves it: its bootstrap config with its
+ * ServerClass's and its own patches and the node label applied. Not allocated: no config yet (an error).
+ * The HTTP and Talos code load only when asked (CLI commands like accept do not pay for them).
+ */
+async function renderConfig(ctx: OpsContext, a: { name: string }): Promise<{ yaml: string; patches: string[]; errors: string[] }> {
+  const s = server(ctx, a.name);
+  const binding = ctx.store.get<ServerBinding>('ServerBinding', a.name);
+  if (!binding) {
+    throw new MetalboxError('NOT_ALLOCATED', `server ${a.name} is not allocated to a cluster, so it has no Talos config yet`, {
+      hint: 'reserve it for a cluster (K in the console) or create a cluster from a class it is in',
+    });
+  }
+  const [{ findBootstrapConfig, patchSource }, { renderServerConfig }] = await Promise.all([import('../http/index.js'), import('../talos/index.js')]);
+  const found = findBootstrapConfig(ctx, binding);
+  if (!found.ok) return { yaml: '', patches: [], errors: [`no config yet: ${found.missing}`] };
+  const own = patchSource(a.name, s.spec);
+  const patches = [...patchNote(`ServerClass ${found.serverClass?.name ?? ''}`, found.serverClass), ...patchNote('Server', own)];
+  try {
+    return { yaml: renderServerConfig(found.config, { ...(found.serverClass ? { serverClass: found.serverClass } : {}), server: own }), patches, errors: [] };
+  } catch (e) {
+    return { yaml: found.config, patches, errors: [`a patch does not apply, so this server would get no config: ${errorMessage(e)}`] };
+  }
+}
+
 defineOps({
+  'servers.renderConfig': renderConfig,
   'servers.accept': accept,
   'servers.cordon': cordon,
   'servers.uncordon': uncordon,

@@ -98,6 +98,26 @@ describe('cluster lifecycle through the controllers', () => {
     expect(await op<string>('clusters.talosconfig', { name: 'rack1' })).toMatch(/context: rack1/);
   }, 60_000);
 
+  it('shows the config a server gets at boot: its bootstrap config with class and server patches applied', async () => {
+    const name = server(0).metadata.name;
+    await app.store.mutate<Server>('Server', name, undefined, (s) => {
+      s.spec = { ...s.spec, strategicPatches: ['machine:\n  install:\n    disk: /dev/nvme0n1\n'] };
+    });
+    const r = await op<{ yaml: string; patches: string[]; errors: string[] }>('servers.renderConfig', { name });
+    expect(r.errors).toEqual([]);
+    expect(r.patches).toContain('Server: 0 JSON, 1 strategic');
+    expect(r.yaml).toMatch(/type: (init|controlplane)/);
+    expect(r.yaml).toContain('disk: /dev/nvme0n1');
+    // A patch that cannot apply: the reason, and the config as it was.
+    await app.store.mutate<Server>('Server', name, undefined, (s) => {
+      s.spec = { ...s.spec, strategicPatches: ['machine: [not, a, map]\n'] };
+    });
+    const bad = await op<{ yaml: string; errors: string[] }>('servers.renderConfig', { name });
+    expect(bad.errors.join()).toMatch(/does not apply/);
+    await app.store.mutate<Server>('Server', name, undefined, (s) => void delete s.spec!.strategicPatches);
+    await expect(op('servers.renderConfig', { name: server(4).metadata.name })).rejects.toThrow(/not allocated/);
+  });
+
   it('scales workers down and up, releasing servers as dirty', async () => {
     await op('clusters.scale', { name: 'rack1', role: 'worker', replicas: 1 });
     await settle();
