@@ -101,7 +101,7 @@ describe('cluster lifecycle through the controllers', () => {
   it('shows the config a server gets at boot: its bootstrap config with class and server patches applied', async () => {
     const name = server(0).metadata.name;
     await app.store.mutate<Server>('Server', name, undefined, (s) => {
-      s.spec = { ...s.spec, strategicPatches: ['machine:\n  install:\n    disk: /dev/nvme0n1\n'] };
+      s.spec = { ...s.spec!, strategicPatches: ['machine:\n  install:\n    disk: /dev/nvme0n1\n'] };
     });
     const r = await op<{ yaml: string; patches: string[]; errors: string[] }>('servers.renderConfig', { name });
     expect(r.errors).toEqual([]);
@@ -110,7 +110,7 @@ describe('cluster lifecycle through the controllers', () => {
     expect(r.yaml).toContain('disk: /dev/nvme0n1');
     // A patch that cannot apply: the reason, and the config as it was.
     await app.store.mutate<Server>('Server', name, undefined, (s) => {
-      s.spec = { ...s.spec, strategicPatches: ['machine: [not, a, map]\n'] };
+      s.spec = { ...s.spec!, strategicPatches: ['machine: [not, a, map]\n'] };
     });
     const bad = await op<{ yaml: string; errors: string[] }>('servers.renderConfig', { name });
     expect(bad.errors.join()).toMatch(/does not apply/);
