@@ -113,6 +113,12 @@ export const settingsSchema = {
         timeout: duration(15, 'timeout of one BMC operation'),
         ipmiCipherSuite: int(17, 0, 17, 'IPMI lanplus cipher suite tried first'),
         ipmiFallbackCipherSuite: int(3, 0, 17, 'cipher suite tried when the first is refused'),
+        lifecycle: {
+          kind: 'enum',
+          default: 'full',
+          values: ['full', 'boot-only', 'off'],
+          doc: 'full: power servers on into PXE to install or wipe, off when idle | boot-only: never off | off: never by itself',
+        },
       },
     },
     log: {
@@ -158,6 +164,7 @@ export interface Settings {
     timeout: number;
     ipmiCipherSuite: number;
     ipmiFallbackCipherSuite: number;
+    lifecycle: 'full' | 'boot-only' | 'off';
   };
   log: { level: 'debug' | 'info' | 'warn' | 'error' };
 }

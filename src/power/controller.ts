@@ -12,6 +12,7 @@ import { errorMessage, MetalboxError } from '../util/errors.js';
 import { performAction, type ActionResult } from './actions.js';
 import { oneLine } from './errors.js';
 import { findIpmitool } from './ipmi/ipmitool.js';
+import { lifecycleStep, phaseOf } from './lifecycle.js';
 import { PowerLimiter } from './limiter.js';
 import { bootOptionsOf, driverKey, keepsPin, type Entry } from './entry.js';
 import { driverNameOf, powerDriverFor, type DriverContext } from './select.js';
@@ -128,7 +129,11 @@ export class PowerController {
       return;
     }
     if (e.type === 'DELETED') return this.forget(e.object.metadata.name);
-    this.sync(e.object as Server, undefined);
+    const entry = this.sync(e.object as Server, undefined);
+    // A server that changes phase (allocated, released, wiped, accepted) is looked at now, not at the next poll.
+    const phase = phaseOf(e.object as Server);
+    if (entry.phase !== undefined && entry.phase !== phase) this.schedule(e.object.metadata.name, 0);
+    entry.phase = phase;
   }
 
   /** Make the entry match the server; a new or changed driver is polled after `delayMs` (or soon). */
@@ -147,6 +152,8 @@ export class PowerController {
       problem: undefined,
       timer: undefined,
       reason: old?.reason,
+      phase: old?.phase ?? phaseOf(server),
+      ...(old?.last ? { last: old.last } : {}),
       pinRecorded: !!server.metadata.annotations?.[A.BMC_CERT_SHA256],
     };
     try {
@@ -214,8 +221,21 @@ export class PowerController {
     } catch (err) {
       this.opts.events.emit({ type: 'controller.error', controller: 'power', key: `Server/${name}`, error: errorMessage(err) });
     }
+    if (driver) await this.lifecycle(name, e, driver, power);
     // Only a driver that can read the state is polled again; the others stay unknown until rebuilt.
     if (driver?.capabilities.status) this.schedule(name, this.intervalMs() * (0.9 + Math.random() * 0.2));
+  }
+
+  /** Take the server's lifecycle step, if its phase calls for one (lifecycle.ts). */
+  private async lifecycle(name: string, e: Entry, driver: PowerDriver, power: PowerState): Promise<void> {
+    const server = this.opts.store.get<Server>('Server', name);
+    if (!server || !this.running || this.entries.get(name) !== e) return;
+    const now = Date.now();
+    const step = lifecycleStep({ server, mode: this.opts.settings.power.lifecycle, driver: driver.name, capabilities: driver.capabilities, power, last: e.last, now });
+    if (!step) return;
+    e.last = { phase: phaseOf(server), action: step.action, at: now };
+    this.opts.events.emit({ type: 'power.lifecycle', server: name, action: step.action, why: step.why });
+    await this.act(name, step.action).catch(() => undefined); // act() says what failed (power.action)
   }
 
   /** Write status.power when it changed, and say so (with the reason when it is unknown). */

@@ -4,6 +4,7 @@ import type { Store } from '../store/index.js';
 import type { MetalboxError } from '../util/errors.js';
 import { RedfishDriver } from './redfish/driver.js';
 import { normalizeFingerprint } from './redfish/tls.js';
+import type { LastStep, Phase } from './lifecycle.js';
 import type { BootOptions, PowerDriver } from './types.js';
 
 export interface Entry {
@@ -15,6 +16,9 @@ export interface Entry {
   reason: string | undefined;
   /** The driver's certificate pin has been seen recorded on the Server. */
   pinRecorded?: boolean;
+  /** The server's lifecycle phase when last seen, and the last lifecycle step taken (lifecycle.ts). */
+  phase?: Phase;
+  last?: LastStep;
 }
 
 /** Everything a server's driver is built from; a change rebuilds the driver. */
