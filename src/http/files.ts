@@ -3,11 +3,13 @@
  * with If-None-Match (304) and If-Range, and HEAD. Several ranges in one request are answered with the
  * whole file, which HTTP allows. The file is opened once per request, so what is sent is one file even
  * if the cache replaces it meanwhile.
+ *
+ * The bytes go through two buffers per download, reused: the next chunk is read while the last one is
+ * written. (A fresh buffer per chunk, as a read stream makes, costs a page fault per 4 KB and garbage
+ * for the collector: on an idle machine that halved the throughput next to nginx's sendfile.)
  */
-import { createReadStream } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { pipeline } from 'node:stream/promises';
 import { sendError } from './respond.js';
 
 export type RangeResult = { kind: 'full' } | { kind: 'partial'; start: number; end: number } | { kind: 'unsatisfiable' };
@@ -47,6 +49,60 @@ export interface FileToSend {
 
 const CHUNK = 512 * 1024;
 
+class ClientGone extends Error {}
+
+/** Write one chunk; resolves once the socket has taken it (the buffer may then be reused). */
+function written(res: ServerResponse, chunk: Buffer): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (res.destroyed) return reject(new ClientGone());
+    const gone = () => reject(new ClientGone());
+    res.once('close', gone);
+    res.write(chunk, (e) => {
+      res.off('close', gone);
+      if (e) reject(e);
+      else resolve();
+    });
+  });
+}
+
+function ended(res: ServerResponse): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const gone = () => reject(new ClientGone());
+    res.once('close', gone);
+    res.end(() => {
+      res.off('close', gone);
+      resolve();
+    });
+  });
+}
+
+/** Bytes `start..end` of the file to the response; `progress` is told the bytes the socket took so far. */
+async function pump(res: ServerResponse, fh: FileHandle, start: number, end: number, progress: (sent: number) => void): Promise<void> {
+  const size = Math.min(CHUNK, end - start + 1);
+  const buffers = [Buffer.allocUnsafeSlow(size), Buffer.allocUnsafeSlow(size)];
+  let pos = start;
+  let sent = 0;
+  let inFlight: { done: Promise<void>; bytes: number } | undefined;
+  for (let i = 0; pos <= end; i ^= 1) {
+    const buf = buffers[i]!;
+    const { bytesRead } = await fh.read(buf, 0, Math.min(size, end - pos + 1), pos);
+    if (bytesRead === 0) throw new Error('the file is shorter than it was when the answer started');
+    if (inFlight) {
+      await inFlight.done;
+      progress((sent += inFlight.bytes));
+    }
+    inFlight = { done: written(res, buf.subarray(0, bytesRead)), bytes: bytesRead };
+    // An unhandled rejection is avoided here; the await above (or below) reports it.
+    inFlight.done.catch(() => undefined);
+    pos += bytesRead;
+  }
+  if (inFlight) {
+    await inFlight.done;
+    progress((sent += inFlight.bytes));
+  }
+  await ended(res);
+}
+
 export async function sendFile(req: IncomingMessage, res: ServerResponse, f: FileToSend): Promise<void> {
   let fh;
   try {
@@ -76,14 +132,13 @@ export async function sendFile(req: IncomingMessage, res: ServerResponse, f: Fil
       res.end();
       return f.onDone?.(0, true, req.method !== 'HEAD' && range.kind === 'full');
     }
-    const stream = createReadStream('', { fd: fh.fd, start, end, highWaterMark: CHUNK, autoClose: false });
     let sent = 0;
-    stream.on('data', (c) => (sent += c.length));
     try {
-      await pipeline(stream, res);
+      await pump(res, fh, start, end, (n) => (sent = n));
       f.onDone?.(sent, true, range.kind === 'full');
     } catch {
-      // The client went away; what it got is reported.
+      // The client went away (or the disk failed): the answer is cut short; what it got is reported.
+      res.destroy();
       f.onDone?.(sent, false, false);
     }
   } finally {

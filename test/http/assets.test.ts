@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { connect } from 'node:net';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -73,6 +74,25 @@ describe('/env/<environment>/<file>', () => {
   it('reports each download on the boot timeline with the peer and the bytes', async () => {
     await fetchRaw(`${rig.base}/env/default/initramfs.xz`);
     expect(rig.eventsOf('boot.asset').at(-1)).toMatchObject({ environment: 'default', file: 'initramfs.xz', peer: '127.0.0.1', bytes: initrd.length });
+  });
+
+  it('a client that goes away mid-download: the timeline has what it got, and the service keeps serving', async () => {
+    const own = await startRig();
+    try {
+      const big = (await importFakeAssets(own, 'default', { kernel: 1000, initrd: 32_000_000 })).initrd;
+      await new Promise<void>((resolve, reject) => {
+        const s = connect(own.http.port(), '127.0.0.1', () => s.write('GET /env/default/initramfs.xz HTTP/1.1\r\nHost: x\r\n\r\n'));
+        s.once('data', () => s.destroy());
+        s.on('close', () => resolve());
+        s.on('error', reject);
+      });
+      await expect.poll(() => own.eventsOf('boot.asset').length, { timeout: 5000 }).toBe(1);
+      expect(own.eventsOf('boot.asset')[0]!['bytes']).toBeLessThan(big.length);
+      expect((await fetchRaw(`${own.base}/env/default/initramfs.xz`)).body.equals(big)).toBe(true);
+      expect(own.eventsOf('boot.asset')[1]).toMatchObject({ bytes: big.length });
+    } finally {
+      await own.close();
+    }
   });
 
   it('parses byte ranges as RFC 9110 says', () => {
