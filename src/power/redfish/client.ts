@@ -3,7 +3,6 @@
  * by pinning (tls.ts), every request bounded by a deadline, and failures turned into the power error
  * classes. It never includes the password in an error.
  */
-import { request } from 'undici';
 import { MetalboxError } from '../../util/errors.js';
 import { authFailed, bmcError, POWER_ERROR_CODES, redact, unreachable, unsupported } from '../errors.js';
 import { CertificateMismatch, PinningAgent, type TlsPolicy } from './tls.js';
@@ -97,9 +96,11 @@ export class RedfishClient {
     if (left <= 0) throw unreachable(this.target, `no answer within ${this.opts.timeoutMs / 1000} s`);
     const url = new URL(path, this.opts.baseUrl);
     try {
-      const res = await request(url, {
+      const dispatcher = await this.tls.agent();
+      const res = await dispatcher.request({
+        origin: url.origin,
+        path: `${url.pathname}${url.search}`,
         method,
-        dispatcher: this.tls.agent,
         headers: { Accept: 'application/json', ...(body === undefined ? {} : { 'Content-Type': 'application/json' }), ...headers },
         body: body === undefined ? undefined : JSON.stringify(body),
         signal: AbortSignal.timeout(left),

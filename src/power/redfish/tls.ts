@@ -5,7 +5,11 @@
  * so the password never reaches an impostor. The operator may turn checking off explicitly.
  */
 import type { TLSSocket } from 'node:tls';
-import { Agent, buildConnector } from 'undici';
+import type { Agent } from 'undici';
+
+/** undici, loaded when the first Redfish request is made (no cost at start for racks without Redfish). */
+let undici: Promise<typeof import('undici')> | undefined;
+const loadUndici = () => (undici ??= import('undici'));
 
 export type TlsPolicy =
   /** Refuse any certificate but this one (SHA-256 fingerprint, `AB:CD:…` or plain hex). */
@@ -32,18 +36,29 @@ export class CertificateMismatch extends Error {
   }
 }
 
-/** An undici Agent that enforces a TlsPolicy on every new connection. */
+/** An undici Agent (made on first use) that enforces a TlsPolicy on every new connection. */
 export class PinningAgent {
-  readonly agent: Agent;
+  private made: Promise<Agent> | undefined;
   private pinned: string | undefined;
   /** Called once when trust-on-first-use pins a certificate. */
   onPinned: ((fingerprint: string) => void) | undefined;
 
-  constructor(policy: TlsPolicy, connectTimeoutMs: number) {
+  constructor(
+    private readonly policy: TlsPolicy,
+    private readonly connectTimeoutMs: number,
+  ) {
     this.pinned = policy.mode === 'pinned' ? normalizeFingerprint(policy.fingerprint) : undefined;
-    const base = buildConnector({ rejectUnauthorized: false, maxCachedSessions: 0, timeout: connectTimeoutMs });
-    const check = policy.mode !== 'insecure';
-    this.agent = new Agent({
+  }
+
+  /** The agent to send requests through. */
+  agent(): Promise<Agent> {
+    return (this.made ??= loadUndici().then((u) => this.make(u)));
+  }
+
+  private make({ Agent, buildConnector }: typeof import('undici')): Agent {
+    const base = buildConnector({ rejectUnauthorized: false, maxCachedSessions: 0, timeout: this.connectTimeoutMs });
+    const check = this.policy.mode !== 'insecure';
+    return new Agent({
       connections: 2,
       connect: (opts, cb) =>
         base(opts, (err, socket) => {
@@ -77,6 +92,6 @@ export class PinningAgent {
   }
 
   async close(): Promise<void> {
-    await this.agent.close();
+    if (this.made) await (await this.made).close();
   }
 }
