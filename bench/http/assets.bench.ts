@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import { link, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bigFile, median, rssOf, rssOfTree, startMetalboxHttp, startNginx } from './peers.js';
+import { bigFile, median, rssOf, rssOfTree, startMetalboxHttp, startNginx, type Running } from './peers.js';
 
 const arg = (name: string, dflt: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -38,6 +38,7 @@ async function round(url: string): Promise<number> {
   return bytes / 1e6 / s;
 }
 
+const running: Running[] = [];
 const dir = await mkdtemp(join(tmpdir(), 'mbx-bench-http-'));
 try {
   const assets = join(dir, 'usb');
@@ -48,7 +49,9 @@ try {
   await mkdir(www);
   await link(join(assets, 'initramfs.xz'), join(www, 'initramfs.xz'));
   const metalbox = await startMetalboxHttp(join(dir, 'data'), assets, 0);
+  running.push(metalbox);
   const nginx = await startNginx(dir, www);
+  running.push(nginx);
   const mbUrl = `http://127.0.0.1:${metalbox.port}/env/default/initramfs.xz`;
   const ngUrl = `http://127.0.0.1:${nginx.port}/initramfs.xz`;
   await round(mbUrl);
@@ -67,8 +70,8 @@ try {
   console.log(`nginx:    ${n.toFixed(0)} MB/s aggregate (rounds ${theirs.map((x) => x.toFixed(0)).join(', ')})`);
   console.log(`ratio metalbox/nginx: ${(m / n).toFixed(2)} (target >= 0.6)`);
   console.log(`metalbox RSS: peak ${rss.peakMb.toFixed(0)} MB, now ${rss.nowMb.toFixed(0)} MB (target < 200 MB); nginx master+workers now ${nginxRss.toFixed(0)} MB`);
-  await metalbox.stop();
-  await nginx.stop();
 } finally {
+  // Stopped also when a round fails, so no server outlives the benchmark.
+  for (const r of running) await r.stop();
   await rm(dir, { recursive: true, force: true });
 }

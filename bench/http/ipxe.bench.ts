@@ -12,7 +12,7 @@ import { Agent, request } from 'node:http';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bigFile, rssOf, startMetalboxHttp, startNginx } from './peers.js';
+import { bigFile, rssOf, startMetalboxHttp, startNginx, type Running } from './peers.js';
 
 const arg = (name: string, dflt: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -58,6 +58,7 @@ async function measure(port: number, paths: string[], concurrency: number): Prom
   return out;
 }
 
+const running: Running[] = [];
 const dir = await mkdtemp(join(tmpdir(), 'mbx-bench-ipxe-'));
 try {
   const assets = join(dir, 'usb');
@@ -65,11 +66,13 @@ try {
   await bigFile(join(assets, 'initramfs.xz'), 1);
   await bigFile(join(assets, 'vmlinuz'), 1);
   const metalbox = await startMetalboxHttp(join(dir, 'data'), assets, SERVERS);
+  running.push(metalbox);
   const first = await get(metalbox.port, query(0));
   const www = join(dir, 'www');
   await mkdir(www);
   await writeFile(join(www, 'park.ipxe'), 'x'.repeat(first.bytes));
   const nginx = await startNginx(dir, www);
+  running.push(nginx);
   for (let i = 0; i < SERVERS; i++) await get(metalbox.port, query(i));
   const order = Array.from({ length: REQUESTS }, () => query(Math.floor(Math.random() * SERVERS)));
   const staticPaths = order.map(() => '/park.ipxe');
@@ -85,8 +88,8 @@ try {
   }
   console.log(`metalbox RSS with ${SERVERS} Servers: peak ${(await rssOf(metalbox.pid)).peakMb.toFixed(0)} MB`);
   agent.destroy();
-  await metalbox.stop();
-  await nginx.stop();
 } finally {
+  // Stopped also when a round fails, so no server outlives the benchmark.
+  for (const r of running) await r.stop();
   await rm(dir, { recursive: true, force: true });
 }
