@@ -1,5 +1,5 @@
 import { CLUSTER_NAME_LABEL, type Cluster, type Machine, type MetalCluster, type Secret, type TalosConfig } from '../api/index.js';
-import { applyPatches, formatIssues, generateMachineConfig, parseContract, validateMachineConfig, type ConfigPatch, type MachineType } from '../talos/index.js';
+import type { ConfigPatch, MachineType, VersionContract } from '../talos/index.js';
 import { errorMessage, MetalboxError } from '../util/errors.js';
 import { clusterSecrets, secretWith } from './secrets.js';
 import type { Controller, ControllerContext } from './types.js';
@@ -82,6 +82,8 @@ async function render(ctx: ControllerContext, tc: TalosConfig, machine: Machine,
     if (!spec.data) throw new MetalboxError('NO_DATA', `TalosConfig ${tc.metadata.name} has generateType none but no data`);
     return spec.data;
   }
+  // The Talos library loads with the first config rendered, not at start.
+  const { applyPatches, formatIssues, generateMachineConfig, parseContract, validateMachineConfig } = await import('../talos/index.js');
   const secrets = await clusterSecrets(ctx.store, cluster, spec.talosVersion);
   const net = cluster.spec?.clusterNetwork;
   const base = generateMachineConfig({
@@ -99,7 +101,7 @@ async function render(ctx: ControllerContext, tc: TalosConfig, machine: Machine,
   const patches: ConfigPatch[] = [];
   if (spec.configPatches?.length) patches.push({ source, field: 'configPatches', index: 0, kind: 'json6902', patch: spec.configPatches as never });
   (spec.strategicPatches ?? []).forEach((patch, index) => patches.push({ source, field: 'strategicPatches', index, kind: 'strategic', patch }));
-  if (spec.hostname?.source === 'MachineName') patches.push(hostnamePatch(source, machine.metadata.name, spec.talosVersion));
+  if (spec.hostname?.source === 'MachineName') patches.push(hostnamePatch(source, machine.metadata.name, parseContract(spec.talosVersion)));
   const config = patches.length ? applyPatches(base, patches) : base;
   const issues = validateMachineConfig(config, spec.talosVersion);
   if (issues.length > 0) {
@@ -115,8 +117,7 @@ async function render(ctx: ControllerContext, tc: TalosConfig, machine: Machine,
  * generated configs already carry `HostnameConfig{auto: stable}` (setting machine.network.hostname beside it
  * is refused by Talos as "static hostname is already set"), machine.network.hostname before.
  */
-export function hostnamePatch(source: string, hostname: string, talosVersion: string | undefined): ConfigPatch {
-  const c = parseContract(talosVersion);
+export function hostnamePatch(source: string, hostname: string, c: VersionContract): ConfigPatch {
   const at = { source: `${source} hostname`, index: 0, kind: 'strategic' } as const;
   if (c.major > 1 || c.minor >= 12) return { ...at, patch: { apiVersion: 'v1alpha1', kind: 'HostnameConfig', auto: 'off', hostname } };
   return { ...at, patch: { machine: { network: { hostname } } } };

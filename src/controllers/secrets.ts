@@ -1,5 +1,5 @@
 import { CLUSTER_NAME_LABEL, type Cluster, type Secret } from '../api/index.js';
-import { generateSecretsBundle, parseSecretsBundle, stringifySecretsBundle, type SecretsBundle } from '../talos/index.js';
+import type { SecretsBundle } from '../talos/index.js';
 import type { Store } from '../store/index.js';
 import { ownerRef } from './util.js';
 
@@ -23,6 +23,7 @@ export function secretWith(name: string, namespace: string, values: Record<strin
 
 /** The cluster's secrets bundle, generated once (as CABPT does) and kept in `<cluster>-talos` in CABPT's layout. */
 export async function clusterSecrets(store: Store, cluster: Cluster, talosVersion: string | undefined): Promise<SecretsBundle> {
+  const { generateSecretsBundle, parseSecretsBundle, stringifySecretsBundle } = await import('../talos/index.js');
   const ns = cluster.metadata.namespace ?? 'default';
   const name = bundleSecretName(cluster.metadata.name);
   const existing = secretValue(store.get<Secret>('Secret', name, ns), 'bundle');
