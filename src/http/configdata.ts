@@ -57,7 +57,7 @@ function deny(ctx: HttpContext, req: IncomingMessage, res: ServerResponse, reaso
   sendError(req, res, 403);
 }
 
-export function serveConfigData(ctx: HttpContext, req: IncomingMessage, res: ServerResponse, query: URLSearchParams): void {
+export async function serveConfigData(ctx: HttpContext, req: IncomingMessage, res: ServerResponse, query: URLSearchParams): Promise<void> {
   const uuid = (query.get('uuid') ?? '').toLowerCase();
   const peer = peerAddress(req);
   const server = uuid ? ctx.store.get<Server>('Server', uuid) : undefined;
@@ -78,7 +78,7 @@ export function serveConfigData(ctx: HttpContext, req: IncomingMessage, res: Ser
   if (!found.ok) return missing(ctx, req, res, uuid, found.missing);
   let config: string;
   try {
-    config = ctx.renderConfig(found.config, {
+    config = await ctx.renderConfig(found.config, {
       ...(found.serverClass ? { serverClass: found.serverClass } : {}),
       server: patchSource(uuid, server.spec),
     });

@@ -13,7 +13,7 @@ import type { WipeBoot } from './wipe.js';
  * and the node label `metal.sidero.dev/uuid=<uuid>` (Sidero's order; the Talos library's
  * renderServerConfig). Throws when a patch does not apply.
  */
-export type RenderConfig = (configYaml: string, sources: SideroPatchSources) => string;
+export type RenderConfig = (configYaml: string, sources: SideroPatchSources) => string | Promise<string>;
 
 export interface HttpContext {
   settings: Settings;

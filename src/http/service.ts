@@ -10,7 +10,6 @@ import { loadTemplates, type Templates } from '../boot/index.js';
 import type { Settings } from '../config/index.js';
 import type { EventBus } from '../events/index.js';
 import type { Store } from '../store/index.js';
-import { renderServerConfig } from '../talos/index.js';
 import { findIpxeBinaries } from '../tftp/index.js';
 import { bindError } from '../util/errors.js';
 import { arpLookup } from './arp.js';
@@ -59,7 +58,8 @@ function context(o: HttpServiceOptions, parts: { cache: AssetCache; keeper: Envi
     keeper: parts.keeper,
     templates: o.templates ?? loadTemplates(),
     ipxeFiles: parts.ipxeFiles,
-    renderConfig: o.renderConfig ?? renderServerConfig,
+    // The Talos library loads with the first config served, not at start.
+    renderConfig: o.renderConfig ?? (async (config, sources) => (await import('../talos/index.js')).renderServerConfig(config, sources)),
     arp: o.arp ?? arpLookup(),
     port: parts.port,
     now: o.now ?? (() => new Date()),
