@@ -87,6 +87,7 @@ export async function buildApp(config: AppConfig): Promise<App> {
     status,
     start: async () => {
       await services.startAll();
+      if (stopped) return; // stopped while starting
       events.emit({ type: 'appliance.started', address: provisioning.address, dataDir: config.dataDir, version: VERSION });
       await services.startLate();
     },

@@ -52,9 +52,10 @@ export async function buildProgram(argv: readonly string[] = []): Promise<Comman
       if (!process.stdout.isTTY || !process.stdin.isTTY) {
         const { startApp, untilSignal } = await import('./cli/serve.js');
         const app = await startApp(cmd.optsWithGlobals<GlobalOptions>());
+        const stopped = untilSignal(app);
         await app.start();
         process.stderr.write('metalbox: no terminal for the console; running headless (see `metalbox serve`). Ctrl-C stops.\n');
-        return untilSignal(app);
+        return stopped;
       }
       // The boot frame paints before the appliance's code and state load; the console then takes over and
       // paints before the services start (the header shows them coming up).

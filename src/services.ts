@@ -55,17 +55,23 @@ export class ServiceSet {
     this.add({ name, start: async () => undefined, stop: async () => undefined }, 'disabled', detail);
   }
 
-  private lateRun: Promise<void> | undefined;
+  /** Starts in progress: stopAll lets the service being started finish starting, then stops everything. */
+  private readonly runs = new Set<Promise<void>>();
 
   /** Start every service but the late ones, in order. */
-  async startAll(): Promise<void> {
-    await this.startEach(this.entries.filter((e) => !e.svc.late));
+  startAll(): Promise<void> {
+    return this.run(this.entries.filter((e) => !e.svc.late));
   }
 
-  /** Start the late services (see Service.late); stopAll waits for this to finish first. */
+  /** Start the late services (see Service.late). */
   startLate(): Promise<void> {
-    this.lateRun = this.startEach(this.entries.filter((e) => e.svc.late));
-    return this.lateRun;
+    return this.run(this.entries.filter((e) => e.svc.late));
+  }
+
+  private run(entries: typeof this.entries): Promise<void> {
+    const p = this.startEach(entries).finally(() => this.runs.delete(p));
+    this.runs.add(p);
+    return p;
   }
 
   private async startEach(entries: typeof this.entries): Promise<void> {
@@ -89,7 +95,7 @@ export class ServiceSet {
 
   async stopAll(): Promise<void> {
     this.stopping = true;
-    await this.lateRun;
+    await Promise.allSettled([...this.runs]);
     for (const e of [...this.entries].reverse()) {
       if (e.state !== 'running') continue;
       try {

@@ -55,7 +55,10 @@ export function registerServe(program: Command): void {
         const level = severityOf(r.event).toUpperCase().padEnd(5);
         process.stdout.write(`${r.time} ${level} ${formatEvent(r.event)}\n`);
       });
+      // Signals are heard from before the start: a stop during the start waits for the service being
+      // started, then stops everything cleanly.
+      const stopped = untilSignal(app, (stop) => (onOutGone = stop));
       await app.start();
-      await untilSignal(app, (stop) => (onOutGone = stop));
+      await stopped;
     });
 }

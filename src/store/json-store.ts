@@ -64,11 +64,15 @@ export class JsonStore implements Store {
     this.now = opts.now ?? (() => new Date());
   }
 
-  /** Load objects read from disk (already checked). */
-  load(state: StateFile): void {
+  /**
+   * Load objects read from disk (already checked). `owned`: the state was parsed for this store alone, so
+   * its objects are frozen in place rather than copied. Their JSON is made now: made lazily, the first
+   * write would stringify every object at once and block the event loop for tens of milliseconds.
+   */
+  load(state: StateFile, opts: { owned?: boolean } = {}): void {
     this.rv = state.resourceVersion;
     for (const o of state.objects) {
-      const obj = deepFreeze(structuredClone(o));
+      const obj = deepFreeze(opts.owned ? o : structuredClone(o));
       this.put(keyOf(obj), obj);
       this.rv = Math.max(this.rv, Number(obj.metadata.resourceVersion ?? 0) || 0);
     }

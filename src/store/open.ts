@@ -61,7 +61,7 @@ export async function openStore(opts: OpenStoreOptions): Promise<OpenedStore> {
       checkObjects(state, path, opts.validate);
       opts.onNote?.(`state migrated from schema ${from} to ${SCHEMA_VERSION}`);
     }
-    if (state) store.load(state);
+    if (state) store.load(state, { owned: true });
     if (needsWrite) await store.writeAll();
     return {
       store,
@@ -81,7 +81,7 @@ function checkObjects(state: StateFile, path: string, validate: OpenStoreOptions
   if (!validate) return;
   state.objects.forEach((o, i) => {
     try {
-      validate(structuredClone(o));
+      validate(o); // the resource model's validation never changes its input (it builds a new object)
     } catch (e) {
       throw new MetalboxError(
         'STATE_INVALID',
