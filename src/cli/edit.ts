@@ -41,6 +41,7 @@ async function replaceFiles(g: GlobalOptions, files: string[]): Promise<void> {
     for (const r of resources) {
       const res = await ctx.call<ApplyResult>('resources.replace', { yaml: resourceToYaml(r) });
       print(`${resolveKind(res.kind).singular}/${res.name} replaced`);
+      for (const w of res.warnings ?? []) process.stderr.write(`Warning: ${w}\n`);
     }
   });
 }
@@ -76,6 +77,7 @@ async function editOne(ctx: CliContext, kind: string, name: string, namespace: s
         const current = (await ctx.call<Resource[]>('resources.get', { kind, name, namespace, showSecrets: true }))[0];
         // Sent as saved, comments and all, so that a line number in an error is a line of the file.
         const res = await ctx.call<ApplyResult>('resources.replace', { yaml: unredact(edited, current) });
+        for (const w of res.warnings ?? []) process.stderr.write(`Warning: ${w}\n`);
         return `${resolveKind(res.kind).singular}/${res.name} edited`;
       } catch (e) {
         if (!isMetalboxError(e, 'INVALID') && !isMetalboxError(e, 'STORE_CONFLICT') && !isMetalboxError(e, 'NOT_FOUND')) throw e;

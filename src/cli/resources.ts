@@ -16,7 +16,10 @@ async function applyFiles(g: GlobalOptions, files: string[]): Promise<void> {
   const { resources, warnings } = loadManifests(files);
   for (const w of warnings) process.stderr.write(`Warning: ${w}\n`);
   const results = await withCli(g, (ctx) => ctx.call<ApplyResult[]>('resources.apply', { resources }));
-  for (const r of results) print(`${resolveKind(r.kind).singular}/${r.name} ${r.action}`);
+  for (const r of results) {
+    print(`${resolveKind(r.kind).singular}/${r.name} ${r.action}`);
+    for (const w of r.warnings ?? []) process.stderr.write(`Warning: ${w}\n`);
+  }
 }
 
 function printResources(items: Resource[], kindText: string, o: { output?: string; allNamespaces?: boolean; single: boolean }): void {

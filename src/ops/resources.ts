@@ -11,6 +11,7 @@ import {
 } from '../api/index.js';
 import { MetalboxError } from '../util/errors.js';
 import { applyOver, APPLIED_FIELDS } from './apply-merge.js';
+import { patchWarnings } from './patch-check.js';
 import { defineOps } from './registry.js';
 import type { OpsContext } from './types.js';
 
@@ -50,6 +51,8 @@ export interface ApplyResult {
   name: string;
   namespace?: string;
   action: 'created' | 'configured' | 'unchanged';
+  /** Problems the object's Talos config patches would meet at boot (patch-check.ts). */
+  warnings?: string[];
 }
 
 /**
@@ -89,7 +92,8 @@ async function apply(ctx: OpsContext, a: { resources: Resource[] }): Promise<App
     }
     if (p.existed) await ctx.store.update(p.next);
     else await ctx.store.create(p.next);
-    results.push({ ...base, action: p.existed ? 'configured' : 'created' });
+    const warnings = await patchWarnings([p.next]);
+    results.push({ ...base, action: p.existed ? 'configured' : 'created', ...(warnings.length ? { warnings } : {}) });
     ctx.events.emit({ type: 'resource.changed', change: p.existed ? 'updated' : 'created', kind: base.kind, name: base.name, ...(base.namespace ? { namespace: base.namespace } : {}), by: 'apply' });
   }
   return results;
@@ -131,7 +135,8 @@ async function validate(_ctx: OpsContext, a: { yaml: string }): Promise<Validate
   if (typeof a.yaml !== 'string') throw new MetalboxError('USAGE', 'resources.validate needs { yaml: string }');
   const p = parseManifests(a.yaml);
   if (!p.ok) return { ok: false, errors: p.errors, warnings: p.warnings };
-  return { ok: true, warnings: p.warnings, objects: p.resources.map((r) => `${r.object.kind}/${r.object.metadata.name}`) };
+  const patches = (await patchWarnings(p.resources.map((r) => r.object))).map((message) => ({ message }));
+  return { ok: true, warnings: [...p.warnings, ...patches], objects: p.resources.map((r) => `${r.object.kind}/${r.object.metadata.name}`) };
 }
 
 /**
@@ -163,7 +168,8 @@ async function replace(ctx: OpsContext, a: { yaml: string }): Promise<ApplyResul
   await ctx.store.update(next);
   const base = { kind: want.kind, name: m.name, ...(m.namespace ? { namespace: m.namespace } : {}) };
   ctx.events.emit({ type: 'resource.changed', change: 'updated', ...base, by: 'replace' });
-  return { ...base, action: 'configured' };
+  const warnings = await patchWarnings([next]);
+  return { ...base, action: 'configured', ...(warnings.length ? { warnings } : {}) };
 }
 
 defineOps({

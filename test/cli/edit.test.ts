@@ -102,4 +102,21 @@ describe('metalbox edit and replace', () => {
     expect(missing.code).not.toBe(0);
     expect(missing.stderr).toMatch(/does not exist/);
   }, 120_000);
+
+  it('apply warns when a Talos patch would fail at boot (a JSON patch on a multi-document config), and still applies', async () => {
+    const f = join(work, 'class.yaml');
+    writeFileSync(
+      f,
+      'apiVersion: metal.sidero.dev/v1alpha2\nkind: ServerClass\nmetadata:\n  name: nvme\nspec:\n  configPatches:\n    - op: replace\n      path: /machine/install/disk\n      value: /dev/nvme0n1\n',
+    );
+    const r = await metalbox(['apply', '-f', f, '--data-dir', dataDir]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/serverclass\/nvme created/);
+    expect(r.stderr).toMatch(/Warning: ServerClass\/nvme: .*JSON patches are not supported for multi-document/);
+    // The same change as a strategic patch: no warning.
+    writeFileSync(f, 'apiVersion: metal.sidero.dev/v1alpha2\nkind: ServerClass\nmetadata:\n  name: nvme\nspec:\n  strategicPatches:\n    - |\n      machine:\n        install:\n          disk: /dev/nvme0n1\n');
+    const ok = await metalbox(['apply', '-f', f, '--data-dir', dataDir]);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.stderr).not.toMatch(/Warning/);
+  }, 120_000);
 });
