@@ -22,6 +22,17 @@ function exchanges(host: NodeChild, match: Record<string, unknown>): Record<stri
     .filter((e) => Object.entries(match).every(([k, v]) => e[k] === v));
 }
 
+/** The child reports its events over IPC after the reply leaves: wait a moment for them. */
+async function eventually<T>(read: () => T[], n: number, ms = 5000): Promise<T[]> {
+  const end = Date.now() + ms;
+  let got = read();
+  while (got.length < n && Date.now() < end) {
+    await new Promise((r) => setTimeout(r, 50));
+    got = read();
+  }
+  return got;
+}
+
 describe.skipIf(why)(`DHCP behind a relay${skipNote(why)}`, () => {
   let lab: Lab;
   beforeAll(async () => {
@@ -55,7 +66,7 @@ describe.skipIf(why)(`DHCP behind a relay${skipNote(why)}`, () => {
     const offer = await agent.reply(discover.xid, 'OFFER');
     expect(offer.from).toBe('10.86.1.1'); // handed on by the relay
     expect(offer.packet).toMatchObject({ file: 'ipxe.efi', siaddr: '10.86.0.1', yiaddr: '0.0.0.0', giaddr: '10.86.1.1' });
-    expect(exchanges(host, { mac: clientMac(discover), request: 'DISCOVER', reply: 'OFFER', port: 67 })).toHaveLength(1);
+    expect(await eventually(() => exchanges(host, { mac: clientMac(discover), request: 'DISCOVER', reply: 'OFFER', port: 67 }), 1)).toHaveLength(1);
 
     const req = fixture('ovmf-pxe-request-4011');
     req.ciaddr = '10.86.1.50';
