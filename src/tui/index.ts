@@ -25,10 +25,13 @@ export function startConsole(): ConsoleStart {
   needTerminal();
   const early: string[] = [];
   const boot = bootScreen({ log: (l) => early.push(l) });
+  // The console's code loads while the appliance reads its state (the file reads leave the thread idle).
+  const consoleCode = import('./console.js');
+  consoleCode.catch(() => undefined); // a failure is thrown again by run()
   return {
     say: (line) => boot.say(line),
     run: async (app, opts = {}) => {
-      const { Console } = await import('./console.js');
+      const { Console } = await consoleCode;
       boot.close();
       return drive(app, (o) => new Console({ ...o, terminal: boot.term }), { ...opts, earlyLog: early });
     },
