@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import type { Machine, MetalMachine, Resource, Secret, Server, ServerBinding } from '../../src/api/index.js';
+import type { Cluster, Machine, MetalMachine, Resource, Secret, Server, ServerBinding } from '../../src/api/index.js';
 import { buildApp, type App } from '../../src/app.js';
+import { summarise } from '../../src/tui/render/clusters.js';
 import { defaultSettings } from '../../src/config/index.js';
 import { runOp } from '../../src/ops/index.js';
 
@@ -97,6 +98,14 @@ describe('cluster lifecycle through the controllers', () => {
     expect(kube).toContain('server: https://10.5.0.10:6443');
     expect(await op<string>('clusters.talosconfig', { name: 'rack1' })).toMatch(/context: rack1/);
   }, 60_000);
+
+  it('the console counts ready control planes and workers alike: installed (Running), not merely provisioned', () => {
+    const cluster = app.store.get<Cluster>('Cluster', 'rack1', 'default')!;
+    expect(machines().every((m) => m.status?.phase === 'Provisioned')).toBe(true);
+    const row = summarise(app.store, cluster);
+    expect(row.cp).toEqual({ want: 3, ready: 0 });
+    expect(row.workers).toEqual({ want: 2, ready: 0 });
+  });
 
   it('shows the config a server gets at boot: its bootstrap config with class and server patches applied', async () => {
     const name = server(0).metadata.name;

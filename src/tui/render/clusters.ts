@@ -45,7 +45,9 @@ export function summarise(store: Store, c: Cluster): ClusterSummary {
   const tcp = controlPlaneOf(store, c);
   const mds = deploymentsOf(store, c);
   const machines = machinesOf(store, c);
-  const running = (m: Machine) => m.status?.phase === 'Running' || m.status?.phase === 'Provisioned';
+  // Ready as the controllers count it (TalosControlPlane and MachineDeployment readyReplicas): Talos installed
+  // and running. Counted from the machines themselves, so control planes and workers always agree.
+  const running = (m: Machine) => m.status?.phase === 'Running';
   const cps = machines.filter(isControlPlane);
   const ws = machines.filter((m) => !isControlPlane(m));
   const ep = c.spec?.controlPlaneEndpoint;
@@ -57,8 +59,8 @@ export function summarise(store: Store, c: Cluster): ClusterSummary {
     endpoint: ep?.host ? `${ep.host}:${ep.port ?? 6443}` : '',
     talos: cfg?.talosVersion ?? '',
     kubernetes: tcp?.spec?.version ?? '',
-    cp: { want: tcp?.spec?.replicas ?? 1, ready: tcp?.status?.readyReplicas ?? cps.filter(running).length },
-    workers: { want: mds.reduce((n, d) => n + (d.spec?.replicas ?? 0), 0), ready: mds.reduce((n, d) => n + (d.status?.readyReplicas ?? 0), 0) || ws.filter(running).length },
+    cp: { want: tcp?.spec?.replicas ?? 1, ready: cps.filter(running).length },
+    workers: { want: mds.reduce((n, d) => n + (d.spec?.replicas ?? 0), 0), ready: ws.filter(running).length },
     machines,
   };
 }
