@@ -103,6 +103,8 @@ describe('editing in $EDITOR', () => {
     expect(seen(h, 1)).toContain('configPatches: []');
     expect(h.app.store.get<Server>('Server', NAME)?.spec?.configPatches?.[0]).toEqual({ op: 'replace', path: '/machine/install/disk', value: '/dev/nvme0n1' });
     expect(h.app.store.get<Server>('Server', NAME)?.spec?.bmc?.pass).toBe('s3cret-pass');
+    // Saved, with what Talos 1.12+ would do with a JSON patch on its multi-document config said on the flash line.
+    await h.waitFor((t) => /saved the patches of Server .*; but Server\//.test(t));
   });
 
   it('points a refused patch at its own line in the patches file, not in the whole server', async () => {

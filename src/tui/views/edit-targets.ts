@@ -13,6 +13,12 @@ interface ValidateResult {
   errors?: { line?: number; column?: number; path?: string; message: string }[];
 }
 
+/** What resources.replace answers that the flash line says: the first patch problem, if any. */
+interface Saved {
+  warnings?: string[];
+}
+const warned = (s: Saved) => (s.warnings?.length ? `; but ${s.warnings[0]}${s.warnings.length > 1 ? ` (and ${s.warnings.length - 1} more)` : ''}` : '');
+
 const label = (r: Resource) => `${r.kind} ${r.metadata.namespace ? `${r.metadata.namespace}/` : ''}${r.metadata.name}`;
 
 /** Problems with the text, each with its line where known; [] when it may be saved. */
@@ -54,8 +60,8 @@ export function editResource(ctx: ConsoleContext, r: Resource): EditTarget {
       return id.length ? id : validateYaml(ctx, unredact(text, current()));
     },
     save: async (text) => {
-      await ctx.call('resources.replace', { yaml: unredact(text, current()) });
-      return `saved ${label(r)}`;
+      const done = await ctx.call<Saved>('resources.replace', { yaml: unredact(text, current()) });
+      return `saved ${label(r)}${warned(done)}`;
     },
   };
 }
@@ -107,14 +113,15 @@ export function editPatches(ctx: ConsoleContext, r: Resource): EditTarget {
       return (await validateYaml(ctx, m.yaml!)).map(({ path, message }) => ({ ...patchPosition(text, path), message: message.replace(/^spec\./, '') }));
     },
     save: async (text) => {
+      let done: Saved = {};
       try {
-        await ctx.call('resources.replace', { yaml: merged(text).yaml });
+        done = await ctx.call<Saved>('resources.replace', { yaml: merged(text).yaml });
       } catch (e) {
         // Changed meanwhile: the operator has read why; the next save puts these patches on the new version.
         if (isMetalboxError(e, 'STORE_CONFLICT')) base = current();
         throw e;
       }
-      return `saved the patches of ${label(r)}`;
+      return `saved the patches of ${label(r)}${warned(done)}`;
     },
   };
 }
