@@ -3,13 +3,13 @@
  * $VISUAL/$EDITOR (secrets redacted, kept unless changed); an invalid or conflicting save reopens the
  * operator's own text with the reason on top, and an edit abandoned unsaved is kept in a file.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { editableYaml, resolveKind, resourceToYaml, unredact, type Resource } from '../api/index.js';
 import type { ApplyResult } from '../ops/resources.js';
+import { editorCommand, runEditor } from '../util/editor.js';
 import { isMetalboxError, MetalboxError } from '../util/errors.js';
 import { withCli, type CliContext, type GlobalOptions } from './context.js';
 import { loadManifests } from './input.js';
@@ -46,12 +46,11 @@ async function replaceFiles(g: GlobalOptions, files: string[]): Promise<void> {
   });
 }
 
-function runEditor(file: string): void {
-  const editor = process.env['VISUAL'] || process.env['EDITOR'] || 'vi';
-  // The editor command may carry arguments (EDITOR="code --wait"), as git and kubectl allow.
-  const r = spawnSync('/bin/sh', ['-c', `${editor} "$1"`, 'editor', file], { stdio: 'inherit' });
-  if (r.error) throw new MetalboxError('EDITOR_FAILED', `could not run the editor "${editor}": ${r.error.message}`, { hint: 'set $EDITOR' });
-  if (r.status !== 0) throw new MetalboxError('EDITOR_FAILED', `the editor "${editor}" exited with status ${r.status ?? r.signal}; nothing was saved`);
+async function edit(file: string): Promise<void> {
+  const editor = editorCommand(process.env);
+  const code = await runEditor(editor, file, 'inherit');
+  if (code === 127) throw new MetalboxError('EDITOR_FAILED', `could not run the editor "${editor}"`, { hint: 'set $EDITOR' });
+  if (code !== 0) throw new MetalboxError('EDITOR_FAILED', `the editor "${editor}" exited with status ${code}; nothing was saved`);
 }
 
 async function editOne(ctx: CliContext, kind: string, name: string, namespace: string): Promise<string> {
@@ -64,7 +63,7 @@ async function editOne(ctx: CliContext, kind: string, name: string, namespace: s
   try {
     for (;;) {
       writeFileSync(file, text, { mode: 0o600 });
-      runEditor(file);
+      await edit(file);
       const edited = readFileSync(file, 'utf8');
       if (!body(edited)) return 'Edit cancelled: the file was emptied; nothing was saved.';
       if (body(edited) === body(original)) return 'Edit cancelled, no changes made.';

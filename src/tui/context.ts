@@ -5,7 +5,8 @@
 import type { App } from '../app.js';
 import { runOp } from '../ops/index.js';
 import { errorMessage } from '../util/errors.js';
-import { editLoop, editorCommand } from './editor.js';
+import { editorCommand } from '../util/editor.js';
+import { editLoop } from './editor.js';
 import type { Flash } from './model/flash.js';
 import type { ProgressTracker } from './model/progress.js';
 import { Relations } from './model/relations.js';

@@ -4,10 +4,10 @@
  * saved: the editor reopens with the operator's own text and the reasons at the top. A text that is left
  * unsaved is kept as a draft, offered again on the next edit of the same object.
  */
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runEditor } from '../util/editor.js';
 import { errorMessage } from '../util/errors.js';
 import type { EditProblem, EditTarget } from './views/view.js';
 
@@ -108,18 +108,4 @@ export function problemLines(problems: EditProblem[]): string[] {
     const at = p.line ? `line ${p.line + headerLines}${p.column ? `:${p.column}` : ''}: ` : '';
     return `${at}${p.message.replace(/\s*\n\s*/g, ' ')}`;
   });
-}
-
-/** Run `$EDITOR file` through the shell, so an editor with arguments (`code -w`) works. */
-export function runEditor(editor: string, file: string, stdio: 'inherit' | 'ignore'): Promise<number> {
-  return new Promise((resolve) => {
-    const child = spawn('sh', ['-c', `${editor} "$1"`, 'metalbox-editor', file], { stdio });
-    child.on('error', () => resolve(127));
-    child.on('exit', (code, signal) => resolve(code ?? (signal ? 128 : 1)));
-  });
-}
-
-/** The editor the operator asked for. */
-export function editorCommand(env: NodeJS.ProcessEnv): string {
-  return env.VISUAL?.trim() || env.EDITOR?.trim() || 'vi';
 }
