@@ -15,12 +15,12 @@ const repo = resolve(import.meta.dirname, '../..');
 const dir = mkdtempSync(join(tmpdir(), `mbx-console-${process.pid}-`));
 
 const tmux = (...args: string[]) => execFileSync('tmux', args, { encoding: 'utf8' });
-const screen = () => tmux('capture-pane', '-p', '-t', session);
+const screen = (of = session) => tmux('capture-pane', '-p', '-t', of);
 
-async function until(pred: (s: string) => boolean, what: string, ms = 60_000): Promise<string> {
+async function until(pred: (s: string) => boolean, what: string, ms = 60_000, of = session): Promise<string> {
   const end = Date.now() + ms;
   for (;;) {
-    const s = screen();
+    const s = screen(of);
     if (pred(s)) return s;
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}; the screen is:\n${s}`);
     await new Promise((r) => setTimeout(r, 200));
@@ -64,15 +64,7 @@ describe.skipIf(why)(`metalbox in tmux${skipNote(why)}`, () => {
     const port = (base: number) => base + Math.floor(Math.random() * 5000);
     const sets = ['http.port', 'tftp.port', 'talos.eventsPort', 'talos.kernelLogPort'].map((k, i) => `--set ${k}=${port(30000 + i * 5000)}`).join(' ');
     tmux('new-session', '-d', '-s', gone, '-x', '100', '-y', '30', `cd ${repo} && TERM=xterm-256color exec node --import tsx ${entry} --data-dir ${data} --set dhcp.mode=off ${sets}`);
-    const shown = async () => {
-      const end = Date.now() + 90_000;
-      while (Date.now() < end) {
-        if (tmux('capture-pane', '-p', '-t', gone).includes('first start')) return;
-        await new Promise((r) => setTimeout(r, 200));
-      }
-      throw new Error('the console did not paint');
-    };
-    await shown();
+    await until((s) => s.includes('first start'), 'the console to paint', 90_000, gone);
     const pid = Number(readFileSync(join(data, 'metalbox.lock'), 'utf8').trim());
     expect(pid).toBeGreaterThan(0);
     tmux('kill-session', '-t', gone);
