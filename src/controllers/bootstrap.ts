@@ -1,5 +1,5 @@
 import { CLUSTER_NAME_LABEL, type Cluster, type Machine, type MetalCluster, type Secret, type TalosConfig } from '../api/index.js';
-import type { ConfigPatch, MachineType, VersionContract } from '../talos/index.js';
+import type { ConfigPatch, MachineType, PatchSet, VersionContract } from '../talos/index.js';
 import { errorMessage, MetalboxError } from '../util/errors.js';
 import { clusterSecrets, secretWith } from './secrets.js';
 import type { Controller, ControllerContext } from './types.js';
@@ -83,7 +83,7 @@ async function render(ctx: ControllerContext, tc: TalosConfig, machine: Machine,
     return spec.data;
   }
   // The Talos library loads with the first config rendered, not at start.
-  const { applyPatches, formatIssues, generateMachineConfig, parseContract, validateMachineConfig } = await import('../talos/index.js');
+  const { applyPatches, formatIssues, generateMachineConfig, parseContract, setPatches, validateMachineConfig } = await import('../talos/index.js');
   const secrets = await clusterSecrets(ctx.store, cluster, spec.talosVersion);
   const net = cluster.spec?.clusterNetwork;
   const base = generateMachineConfig({
@@ -98,9 +98,7 @@ async function render(ctx: ControllerContext, tc: TalosConfig, machine: Machine,
     ...(net?.services?.cidrBlocks?.length ? { serviceSubnets: net.services.cidrBlocks } : {}),
   });
   const source = `TalosConfig/${tc.metadata.name}`;
-  const patches: ConfigPatch[] = [];
-  if (spec.configPatches?.length) patches.push({ source, field: 'configPatches', index: 0, kind: 'json6902', patch: spec.configPatches as never });
-  (spec.strategicPatches ?? []).forEach((patch, index) => patches.push({ source, field: 'strategicPatches', index, kind: 'strategic', patch }));
+  const patches: ConfigPatch[] = setPatches(source, spec as PatchSet);
   if (spec.hostname?.source === 'MachineName') patches.push(hostnamePatch(source, machine.metadata.name, parseContract(spec.talosVersion)));
   const config = patches.length ? applyPatches(base, patches) : base;
   const issues = validateMachineConfig(config, spec.talosVersion);

@@ -6,7 +6,7 @@
  * Warnings, not refusals: the machine's real config may differ from the sample.
  */
 import type { Resource } from '../api/index.js';
-import type { ConfigPatch, MachineType } from '../talos/index.js';
+import type { MachineType, PatchSet } from '../talos/index.js';
 
 interface PatchSpec {
   configPatches?: unknown[];
@@ -29,14 +29,12 @@ export async function patchWarnings(objects: readonly Resource[]): Promise<strin
     return !!(s?.configPatches?.length || s?.strategicPatches?.length);
   });
   if (todo.length === 0) return [];
-  const { checkPatches, contractString, parseContract } = await import('../talos/index.js');
+  const { checkPatches, contractString, parseContract, setPatches } = await import('../talos/index.js');
   const out: string[] = [];
   for (const o of todo) {
     const s = specOf(o)!;
     const source = `${o.kind}/${o.metadata.name}`;
-    const patches: ConfigPatch[] = [];
-    if (s.configPatches?.length) patches.push({ source, field: 'configPatches', index: 0, kind: 'json6902', patch: s.configPatches as never });
-    (s.strategicPatches ?? []).forEach((patch, index) => patches.push({ source, field: 'strategicPatches', index, kind: 'strategic', patch }));
+    const patches = setPatches(source, s as PatchSet);
     const contract = parseContract(s.talosVersion || undefined);
     const type = (['init', 'controlplane', 'worker'].includes(s.generateType ?? '') ? s.generateType : 'controlplane') as MachineType;
     try {

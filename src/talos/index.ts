@@ -59,6 +59,7 @@ export {
   NODE_LABEL_PREFIX,
   nodeLabelPatch,
   renderServerConfig,
+  setPatches,
   sideroPatches,
   type PatchSet,
   type SideroPatchSources,

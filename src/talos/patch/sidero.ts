@@ -30,7 +30,8 @@ export interface SideroPatchSources {
   server: PatchSet & { name: string };
 }
 
-function setPatches(source: string, set: PatchSet | undefined): ConfigPatch[] {
+/** One resource's patches, named by `source` (`ServerClass/workers`): its configPatches as one RFC 6902 patch, then each strategic patch. */
+export function setPatches(source: string, set: PatchSet | undefined): ConfigPatch[] {
   if (!set) return [];
   const out: ConfigPatch[] = [];
   if (set.configPatches && set.configPatches.length > 0) {
