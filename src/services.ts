@@ -57,6 +57,7 @@ export class ServiceSet {
 
   /** Starts in progress: stopAll lets the service being started finish starting, then stops everything. */
   private readonly runs = new Set<Promise<void>>();
+  private stopping = false;
 
   /** Start every service but the late ones, in order. */
   startAll(): Promise<void> {
@@ -90,8 +91,6 @@ export class ServiceSet {
       }
     }
   }
-
-  private stopping = false;
 
   async stopAll(): Promise<void> {
     this.stopping = true;
