@@ -216,13 +216,16 @@ describe('events and statistics', () => {
   it('a transfer reports start, at most four progress events a second, and done', async () => {
     const before = t.events.length;
     const started = Date.now();
-    await tftpGet({ host: '127.0.0.1', port: t.port, file: 'progress.bin', blksize: 64, windowsize: 1, deadlineMs: 60_000 });
+    // A slow client (3 ms per ACK, 273 blocks): the transfer lasts about a second on any machine, so the
+    // 250 ms progress throttle has something to throttle.
+    await tftpGet({ host: '127.0.0.1', port: t.port, file: 'progress.bin', blksize: 1468, windowsize: 1, ackDelayMs: 3, deadlineMs: 60_000 });
     const seconds = (Date.now() - started) / 1000;
     await sleep(100); // the server is done when the last ACK arrives, just after the client
     const mine = t.events.slice(before).map((r) => r.event).filter((e) => e.type === 'tftp.transfer' && e.file === 'progress.bin');
     expect(mine[0]).toMatchObject({ phase: 'start', peer: '127.0.0.1', total: 400_000 });
     expect(mine.at(-1)).toMatchObject({ phase: 'done', bytes: 400_000 });
     const progress = mine.filter((e) => e.type === 'tftp.transfer' && e.phase === 'progress');
+    expect(seconds).toBeGreaterThan(0.8);
     expect(progress.length).toBeGreaterThan(0);
     expect(progress.length).toBeLessThanOrEqual(Math.ceil(seconds * 4) + 1);
   }, 60_000);

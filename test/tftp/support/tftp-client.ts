@@ -22,6 +22,8 @@ export interface TftpGetOptions {
   deadlineMs?: number;
   /** Abort with an ERROR right after the OACK (EDK2's tsize query). */
   abortAfterOack?: boolean;
+  /** Wait this long before each ACK of data (a slow client, so that a transfer lasts a known while). */
+  ackDelayMs?: number;
 }
 
 export interface TftpGetResult {
@@ -94,7 +96,9 @@ class Download {
   private ack(block: number): void {
     this.res.acksSent++;
     this.sinceAck = 0;
-    this.send(encodeAck(block));
+    const delay = block === 0 ? 0 : (this.o.ackDelayMs ?? 0);
+    if (delay > 0) setTimeout(() => this.send(encodeAck(block)), delay);
+    else this.send(encodeAck(block));
   }
 
   private onMessage(msg: Buffer, rinfo: { address: string; port: number }): void {
